@@ -1,0 +1,45 @@
+# HRM explainer: train a tiny Hierarchical Reasoning Model, then film how it learned.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+python := ".venv/bin/python"
+apt_packages := "libpango1.0-dev libcairo2-dev pkg-config ffmpeg espeak-ng fonts-inter fonts-jetbrains-mono"
+
+# List the recipes
+default:
+    @just --list
+
+# Install system packages (as root), the venv, torch, then the project; a no-op when nothing changed
+setup:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    missing=$(for p in {{apt_packages}}; do dpkg -s "$p" >/dev/null 2>&1 || echo -n "$p "; done)
+    if [ -n "$missing" ]; then
+        if [ "$(id -u)" = 0 ]; then
+            echo "installing system packages: $missing"
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+        else
+            echo "missing system packages; run: sudo apt-get install -y $missing" >&2
+            exit 1
+        fi
+    fi
+    stamp=".venv/.setup-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+    [ -f "$stamp" ] && exit 0
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    quiet() { "$@" 2>&1 | { grep -v -e "is ignored: it is neither" -e "Running pip as the 'root'" || true; }; }
+    quiet .venv/bin/pip install -q --upgrade pip
+    # torch first and pinned: the CPU build is on local disk; letting pip resolve it pulls a CUDA build
+    quiet .venv/bin/pip install -q torch==2.13.0
+    quiet .venv/bin/pip install -q -e '.[video,voice,dev]'
+    rm -f .venv/.setup-* && touch "$stamp"
+
+# Train every model and record its learning to build/model/
+train: setup
+    {{python}} -m model.record
+
+# Run the test suite
+test: setup
+    {{python}} -m pytest
+
+# Remove every build output
+clean:
+    rm -rf build media

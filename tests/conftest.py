@@ -1,0 +1,30 @@
+"""Shared fixtures: a full training run recorded once per test session (the film's real recording)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model import config, record
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_recording(path: Path) -> dict:
+    return {f.stem: json.loads(f.read_text()) for f in path.glob("*.json")}
+
+
+@pytest.fixture(scope="session")
+def recording_dir(tmp_path_factory) -> Path:
+    """The recording of `just train` with the project's settings, made once (≈35 s on two cores)."""
+    out = tmp_path_factory.mktemp("rec") / "model"
+    tmp = out.with_name("model.tmp")
+    record.train_all(config.load(), tmp)
+    record.replace_dir(tmp, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def recording(recording_dir) -> dict:
+    return load_recording(recording_dir)

@@ -1,0 +1,95 @@
+"""The recording the film is made from: it learns, it replays, it is deterministic."""
+import json
+
+from model import config, record
+from model.world import ACTIONS, Layout, State, step
+
+
+def replay(layout: list[int], steps: list[dict], n_cells: int) -> tuple[bool, list[str]]:
+    """Play the recorded actions in a fresh world; return the outcome and the events seen."""
+    agent, key, door = layout
+    state, events, done = State(Layout(agent, key, door, n_cells), agent), [], False
+    for s in steps:
+        assert (state.agent, state.holding_key) == (s["agent"], s["holding_key"])
+        result = step(state, ACTIONS.index(s["action"]))
+        events.append(result.event)
+        state, done = result.state, result.done
+    return done, events
+
+
+def all_rollouts(rec):
+    for snap in rec["snapshots"]:
+        yield from snap["rollouts"]
+    for final in rec["finals"].values():
+        yield from final["rollouts"]
+
+
+def test_hrm_meets_the_acceptance_bar(recording):
+    s = recording["summary"]
+    hrm = s["hrm"]
+    assert hrm["heldout_success"] >= 0.95
+    assert hrm["heldout_mean_steps"] <= 1.10 * hrm["heldout_optimal_mean_steps"]
+    assert s["n_train"] == 10 and s["n_heldout"] == 62
+    for name in ("untrained", "base", "hrm", "trm", "flat", "freeze_planner", "freeze_doer"):
+        assert {"params", "heldout_success", "heldout_mean_steps", "heldout_optimal_mean_steps",
+                "train_success"} <= set(s[name])
+    assert 5_000 <= hrm["params"] <= 100_000
+
+
+def test_learning_shows_in_the_curves(recording):
+    hrm = recording["curves"]["hrm"]
+    assert len(hrm) == recording["summary"]["epochs"] + 1
+    assert hrm[-1]["doer_loss"] < hrm[0]["doer_loss"] / 10
+    assert hrm[-1]["heldout_success"] > recording["summary"]["untrained"]["heldout_success"] + 0.5
+    assert len(recording["snapshots"]) >= 10
+    assert [s["index"] for s in recording["snapshots"]] == list(range(len(recording["snapshots"])))
+
+
+def test_every_recorded_action_replays_to_the_recorded_outcome(recording):
+    n = recording["dataset"]["n_cells"]
+    count = 0
+    for r in all_rollouts(recording):
+        done, events = replay(r["layout"], r["steps"], n)
+        assert done == r["success"]
+        assert events == [s["event"] for s in r["steps"]]
+        assert len(r["steps"]) <= recording["summary"]["max_steps"]
+        count += 1
+    assert count > 50
+
+
+def test_probabilities_are_distributions(recording):
+    for r in all_rollouts(recording):
+        for s in r["steps"]:
+            assert abs(sum(s["planner_probs"]) - 1) < 1e-3 and abs(sum(s["doer_probs"]) - 1) < 1e-3
+            assert 1 <= s["act_segments"] <= 4
+
+
+def test_untrained_agent_samples_and_trained_agent_is_greedy(recording):
+    snaps = recording["snapshots"]
+    assert snaps[0]["policy"] == "sample" and snaps[-1]["policy"] == "greedy"
+    last = snaps[-1]
+    for r in last["rollouts"]:
+        for s in r["steps"]:
+            assert s["action"] == ACTIONS[max(range(4), key=lambda i: s["doer_probs"][i])]
+
+
+def test_demonstrations_in_the_recording_are_the_optimal_ones(recording):
+    data = recording["dataset"]
+    assert [d["layout"] for d in data["train"]] == recording["summary"]["train_layouts"]
+    for d in data["train"]:
+        assert d["success"] and d["n_steps"] == d["optimal_steps"]
+        assert all(s["action"] == s["oracle_action"] for s in d["steps"])
+
+
+def test_same_seed_gives_identical_recordings(tmp_path):
+    quick = {"train": {"base_steps": 20, "epochs": 2, "steps_per_epoch": 5}}
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}"
+        summary = record.train_all(config.load(**quick), out)
+        assert summary["hrm"]["params"] > 0
+        outs.append(out)
+    for name in ("curves", "snapshots", "finals", "dataset"):
+        assert (outs[0] / f"{name}.json").read_bytes() == (outs[1] / f"{name}.json").read_bytes(), name
+    strip = lambda p: {k: v for k, v in json.loads((p / "summary.json").read_text()).items() if k != "train_seconds"}
+    assert strip(outs[0]) == strip(outs[1])
