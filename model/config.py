@@ -5,7 +5,7 @@ the file and the key, so a typo never silently falls back to a default.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -62,11 +62,38 @@ class Config:
 
 
 SECTIONS = {"world": WorldConfig, "data": DataConfig, "model": ModelConfig, "train": TrainConfig}
-# Sections of settings.yaml that belong to later stages (narration, scenes, assembly); the model ignores them.
-OTHER_STAGES = {"voice", "lint", "render", "scenes", "music", "avatar", "links", "video", "captions", "paper"}
+# Sections of settings.yaml that belong to later stages (pipeline/settings.py checks them); the model skips them.
+OTHER_STAGES = {"voice", "lint", "video", "music", "avatar", "scenes", "links"}
 
 
-def _section(path: Path, name: str, cls, raw) -> object:
+def _fits(default, value) -> bool:
+    """Whether a YAML value fits a field, judged by the type of the field's default."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, tuple):
+        return isinstance(value, list)
+    return value is None or isinstance(value, str)   # an optional path or name
+
+
+def _required(f) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+def _default(f):
+    """A field's default; for a required field, an empty value of its annotated type (to check types against)."""
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return {"str": "", "int": 0, "float": 0.0, "bool": False}[str(f.type)]
+
+
+def parse_section(path: Path, name: str, cls, raw):
+    """Build dataclass `cls` from a YAML mapping, rejecting unknown keys and wrongly typed values by name."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: '{name}' must be a mapping")
     known = {f.name: f for f in fields(cls)}
@@ -74,19 +101,33 @@ def _section(path: Path, name: str, cls, raw) -> object:
     for key, value in raw.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown key '{name}.{key}'")
-        default = known[key].default
-        if isinstance(default, bool):
-            ok = isinstance(value, bool)
-        elif isinstance(default, (int, float)):
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            value = type(default)(value) if ok else value
-        else:
-            ok = isinstance(value, list)
-            value = tuple(tuple(v) if isinstance(v, list) else v for v in value) if ok else value
-        if not ok:
+        default = _default(known[key])
+        if not _fits(default, value):
             raise ConfigError(f"{path}: '{name}.{key}' has the wrong type ({value!r})")
+        if isinstance(default, float):
+            value = float(value)
+        elif isinstance(default, tuple):
+            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
         values[key] = value
+    missing = [k for k, f in known.items() if k not in values and _required(f)]
+    if missing:
+        raise ConfigError(f"{path}: '{name}' is missing key '{missing[0]}'")
     return cls(**values)
+
+
+def read_yaml(path: Path) -> dict:
+    """A YAML mapping, or a ConfigError naming the file (and the line of a syntax error)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: malformed YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: top level must be a mapping")
+    return raw
 
 
 def validate(cfg: Config, path: Path) -> Config:
@@ -111,16 +152,7 @@ def validate(cfg: Config, path: Path) -> Config:
 def load(path: Path = SETTINGS, **overrides) -> Config:
     """Read the settings file; `overrides` (section=dict) patch it, e.g. for short test runs."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: malformed YAML ({getattr(err, 'problem', err)})") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: top level must be a mapping")
+    raw = read_yaml(path)
     for section, patch in overrides.items():
         raw[section] = {**raw.get(section, {}), **patch}
     values = {}
@@ -130,7 +162,7 @@ def load(path: Path = SETTINGS, **overrides) -> Config:
                 raise ConfigError(f"{path}: 'seed' must be an integer")
             values["seed"] = value
         elif key in SECTIONS:
-            values[key] = _section(path, key, SECTIONS[key], value)
+            values[key] = parse_section(path, key, SECTIONS[key], value)
         elif key not in OTHER_STAGES:
             raise ConfigError(f"{path}: unknown key '{key}'")
     return validate(Config(**values), path)

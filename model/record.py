@@ -76,7 +76,8 @@ class Run:
         train = score(self.episodes(model, self.split.train * tries, sample_name and sample_name + "/train"))
         held = score(self.episodes(model, self.split.heldout * tries, sample_name and sample_name + "/heldout"))
         metrics = {"train_success": train["success"], "train_mean_steps": train["mean_steps"],
-                   "heldout_success": held["success"], "heldout_mean_steps": held["mean_steps"],
+                   "heldout_success": held["success"], "heldout_solved": held["solved"],
+                   "heldout_mean_steps": held["mean_steps"],
                    "heldout_optimal_mean_steps": held["optimal_mean_steps"], "heldout_efficiency": held["efficiency"]}
         for name, states in (("train", self.demo_states), ("heldout", self.heldout_states)):
             d = decide(model, states.x)
@@ -264,7 +265,7 @@ def train_all(cfg: config.Config, out_dir: Path, workers: int = 2) -> dict:
     models = {"untrained": snapshots[0]["metrics"] | {"params": finals["hrm"]["params"]},
               "base": snapshots[1]["metrics"] | {"params": finals["hrm"]["params"]}}
     models |= {name: final["metrics"] | {"params": final["params"]} for name, final in finals.items()}
-    keep = ("params", "heldout_success", "heldout_mean_steps", "heldout_optimal_mean_steps", "heldout_efficiency",
+    keep = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps", "heldout_efficiency",
             "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc", "heldout_act_segments")
     summary = {name: {k: m[k] for k in keep} for name, m in models.items()}
     summary |= {"seed": cfg.seed, "n_train": len(run.split.train), "n_heldout": len(run.split.heldout),

@@ -105,5 +105,6 @@ def score(episodes: list[Episode]) -> dict:
     n = len(episodes)
     taken = sum(len(e.steps) for e in episodes) / n
     optimal = sum(e.layout.optimal_steps for e in episodes) / n
-    return {"success": sum(e.success for e in episodes) / n, "mean_steps": taken, "optimal_mean_steps": optimal,
+    solved = sum(e.success for e in episodes)
+    return {"success": solved / n, "solved": solved, "mean_steps": taken, "optimal_mean_steps": optimal,
             "efficiency": optimal / taken}
