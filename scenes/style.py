@@ -1,0 +1,91 @@
+"""The film's visual language in one place: palette by role, type, sizes, motion (docs: film-style brief).
+
+Scenes never hard-code a colour or a font; they ask for a role (`PALETTE.planner`) or a size (`SIZE.label`).
+The high-contrast and reduced-motion variants are switched in config/settings.yaml (section `scenes`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from manim import Text
+
+from pipeline.settings import load_settings
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str = "#0E1117"
+    panel: str = "#161B22"
+    panel_edge: str = "#30363D"
+    text: str = "#E6EDF3"
+    muted: str = "#8B949E"       # neutral data: axes, grid, inactive cells
+    agent: str = "#E8E2D9"       # warm white
+    key: str = "#F5C542"         # gold
+    door: str = "#C8744A"        # copper; an open door turns `success`
+    planner: str = "#9B7BFF"     # violet: Planner (H), sub-goals, its bars
+    doer: str = "#2EC4B6"        # teal: Doer (L), actions, its bars
+    planner_error: str = "#FF5C5C"
+    doer_error: str = "#FF9F43"
+    success: str = "#4CD97B"
+    llm: str = "#5B8DEF"         # the large models in comparisons
+
+
+HIGH_CONTRAST = Palette(background="#000000", panel="#0A0A0A", panel_edge="#FFFFFF", text="#FFFFFF",
+                        muted="#C9D1D9", agent="#FFFFFF", key="#FFD400", door="#FF8A3D", planner="#B69CFF",
+                        doer="#00F0DC", planner_error="#FF3B3B", doer_error="#FFA500", success="#3CFF7A",
+                        llm="#7FA7FF")
+
+FONT = "Inter"             # every word on screen
+MONO = "JetBrains Mono"    # only tokens: go_to_key, left, pick…
+PX = 1 / 135               # scene units per pixel at 1080p (the frame is 8 units tall)
+FONT_PX = 1 / 1.876        # Manim font_size per pixel of em height (measured for Inter at 1080p)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Text sizes in pixels of em height at 1080p (brief: titles 72-96, labels 40-48, never below 32)."""
+    title: int = 84
+    heading: int = 60
+    label: int = 44
+    token: int = 40
+    small: int = 34
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Durations in seconds. Reduced motion keeps the timing but replaces travel by fades (see `travel`)."""
+    move: float = 0.6          # most moves
+    step: float = 0.4          # one agent step: a 10-step episode in ~4 s
+    fade: float = 0.3          # transitions stay short
+    reduced: bool = False
+
+
+def _theme():
+    scenes = load_settings().scenes
+    palette = HIGH_CONTRAST if scenes.theme == "high_contrast" else Palette()
+    return palette, replace(Motion(), reduced=scenes.reduced_motion)
+
+
+PALETTE, MOTION = _theme()
+SIZE = Sizes()
+
+# Layout: 5 % safe margin on each side; the bottom 12 % is kept for captions; a header strip on top.
+FRAME_W, FRAME_H = 14.222, 8.0
+SAFE_X = FRAME_W / 2 * 0.90
+HEADER_Y = FRAME_H / 2 - 0.45
+CONTENT_TOP = HEADER_Y - 0.45
+CONTENT_BOTTOM = -FRAME_H / 2 + FRAME_H * 0.12
+
+
+def text(s: str, size: int = SIZE.label, color: str | None = None, weight: str = "NORMAL", **kw) -> Text:
+    """Sans text at a pixel size from SIZE."""
+    return Text(s, font=FONT, font_size=size * FONT_PX, color=color or PALETTE.text, weight=weight, **kw)
+
+
+def mono(s: str, size: int = SIZE.token, color: str | None = None, **kw) -> Text:
+    """A token in the mono face: sub-goals, actions."""
+    return Text(s, font=MONO, font_size=size * FONT_PX, color=color or PALETTE.text, **kw)
+
+
+def title(s: str, color: str | None = None) -> Text:
+    return text(s, SIZE.title, color, weight="BOLD")

@@ -1,0 +1,111 @@
+"""Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training."""
+from __future__ import annotations
+
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, CurvedArrow, Dot, FadeIn, FadeOut, GrowFromCenter,
+                   Indicate, LaggedStart, Transform, VGroup, Write)
+
+from scenes.segment import SegmentScene
+from scenes.style import MOTION, PALETTE, SIZE, text
+from scenes.track import StepCounter, WorldTrack, play_episode
+
+SHOWCASE = 0   # the middle-start layout of the production plan: agent at 4, key at 1, door at 9
+
+
+def pct(x: float) -> str:
+    return f"{round(100 * x)} %"
+
+
+class TaskIntro(SegmentScene):
+    """The row appears cell by cell; person, key and door arrive as the voice names them."""
+    segment = "06-task-intro"
+
+    def body(self):
+        layout = self.rec.dataset["showcase"][SHOWCASE]["layout"]
+        track = WorldTrack(layout, cell=1.15, chip=False).shift(DOWN * 0.3)
+        self.play_until(self.cue("row"), FadeIn(text("A tiny world", SIZE.heading).to_edge(UP, buff=1.2)))
+        self.play_until(self.cue("person"), LaggedStart(*[GrowFromCenter(c) for c in track.cells], lag_ratio=0.15),
+                        LaggedStart(*[FadeIn(n) for n in track.numbers], lag_ratio=0.15))
+        self.play_until(self.cue("key"), FadeIn(track.agent, shift=DOWN * 0.3))
+        self.play_until(self.cue("locked"), FadeIn(track.key, scale=0.5), Indicate(track.cells[layout[1]],
+                                                                                   color=PALETTE.key))
+        self.play_until(self.cue("end") + 0.4, FadeIn(track.door, shift=LEFT * 0.2),
+                        Indicate(track.cells[layout[2]], color=PALETTE.door))
+
+
+class TaskGoal(SegmentScene):
+    """The four parts of the goal, each drawn as the voice says it: walk, pick up, carry, open."""
+    segment = "07-task-goal"
+
+    def body(self):
+        agent, key_cell, door = self.rec.dataset["showcase"][SHOWCASE]["layout"]
+        track = WorldTrack([agent, key_cell, door], cell=1.15).shift(DOWN * 0.5)
+        self.add(track)
+        to_key = CurvedArrow(track.center_of(agent) + DOWN * 0.7, track.center_of(key_cell) + DOWN * 0.7,
+                             angle=-1.2, color=PALETTE.key, stroke_width=6)
+        to_door = CurvedArrow(track.center_of(key_cell) + UP * 0.7, track.center_of(door) + UP * 0.7,
+                              angle=-0.6, color=PALETTE.door, stroke_width=6)
+        steps = VGroup(*[text(f"{i}. {s}", SIZE.label, c) for i, (s, c) in enumerate(
+            [("walk to the key", PALETTE.key), ("pick it up", PALETTE.key), ("carry it to the door", PALETTE.door),
+             ("open it", PALETTE.success)], 1)]).arrange(RIGHT, buff=0.6).to_edge(UP, buff=1.3)
+        steps.scale_to_fit_width(min(steps.width, 12.5))
+        self.play_until(self.cue("walk"), FadeIn(track.chip))
+        self.play_until(self.cue("pick"), FadeIn(steps[0]), GrowFromCenter(to_key),
+                        Indicate(track.key, color=PALETTE.key))
+        track.position = key_cell
+        self.play_until(self.cue("carry"), FadeIn(steps[1]), track.agent.animate.move_to(track.center_of(key_cell)),
+                        track.step({"event": "picked", "action": "pick"}))
+        self.play_until(self.cue("open"), FadeIn(steps[2]), GrowFromCenter(to_door))
+        self.play_until(min(self.length - 0.3, self.cue("open") + 1.2), FadeIn(steps[3]),
+                        track.agent.animate.move_to(track.center_of(door)),
+                        track.key.animate.move_to(track.center_of(door) + UP * 0.48),
+                        track.step({"event": "opened", "action": "open"}))
+
+
+class RolloutScene(SegmentScene):
+    """A recorded showcase episode on the track with a step counter, then the measured held-out result.
+    Variants set `snapshot` (which recording) and `model` (which summary block states the result)."""
+    snapshot = "final"
+    model = "hrm"
+    heading = ""
+
+    def body(self):
+        episode = self.rec.showcase(self.rec.snapshot(self.snapshot), SHOWCASE)
+        track = WorldTrack(episode["layout"], cell=1.1).shift(DOWN * 0.2)
+        counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
+        limit = text(f"optimal: {episode['optimal_steps']}  ·  limit: {self.rec.summary['max_steps']}",
+                     SIZE.small, PALETTE.muted).next_to(counter, DOWN, aligned_edge=RIGHT)
+        heading = text(self.heading, SIZE.heading).to_corner(UP + LEFT, buff=0.9).shift(DOWN * 0.3)
+        self.play(FadeIn(track), FadeIn(counter), FadeIn(limit), FadeIn(heading), run_time=MOTION.fade * 2)
+        verdict_at = self.cue("solved")
+        play_episode(self, track, episode, end=verdict_at - 0.6, counter=counter, trail=True)
+        solved = episode["success"]
+        verdict = text("solved" if solved else "not solved", SIZE.heading,
+                       PALETTE.success if solved else PALETTE.planner_error).next_to(heading, DOWN, aligned_edge=LEFT)
+        self.play(FadeIn(verdict, scale=0.8), *( [FadeIn(track.solved_mark())] if solved else []),
+                  run_time=MOTION.move)
+        self.wait_until_time(verdict_at)
+        self.play_until(verdict_at + 1.0, FadeIn(self.result_line(), shift=UP * 0.2),
+                        FadeIn(self.source(f"held-out layouts, n = {self.rec.summary['n_heldout']}")))
+
+    def result_line(self) -> VGroup:
+        m = self.rec.summary[self.model]
+        return text(f"{self.label}: {pct(m['heldout_success'])} of new layouts solved, "
+                    f"{m['heldout_mean_steps']:.1f} steps on average", SIZE.label).to_edge(DOWN, buff=1.5)
+
+
+class Untrained(RolloutScene):
+    """Before training: the sampled, wandering rollout, with red crosses where it tries the locked door."""
+    segment = "08-task-untrained"
+    snapshot = "untrained"
+    model = "untrained"
+    heading = "Before training"
+    label = "untrained"
+
+
+class Trained(RolloutScene):
+    """After training: the same start, solved on the shortest path."""
+    segment = "09-task-trained"
+    snapshot = "final"
+    model = "hrm"
+    heading = "After training"
+    label = "trained"
