@@ -36,6 +36,14 @@ setup:
 train: setup
     {{python}} -m model.record
 
+# Check narration scripts against the text-to-speech rules (no files: every narrated script)
+lint-scripts *FILES: setup
+    {{python}} -m pipeline.lint {{FILES}}
+
+# Speak every narration script into build/narration/ (cached per line) with word timings
+narrate: setup
+    {{python}} -m pipeline.narrate
+
 # Run the test suite
 test: setup
     {{python}} -m pytest

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import json
 import shutil
 import sys
@@ -31,7 +32,8 @@ from model.train import Trainer, freeze, mean_logs, measure
 from model.trm import TRM
 from model.world import ACTIONS, SUBGOALS, oracle_episode
 
-OUT = Path(__file__).resolve().parent.parent / "build" / "model"
+# build/model, or $HRM_BUILD/model when a test or smoke run moves the build folder.
+OUT = Path(os.environ.get("HRM_BUILD", Path(__file__).resolve().parent.parent / "build")).resolve() / "model"
 SAMPLED_TRIES = 5   # a sampling (untrained) policy is scored over this many seeded tries per layout
 VARIANTS = {"hrm": HRM, "trm": TRM, "flat": Flat}
 

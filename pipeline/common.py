@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config"
 SCRIPTS = ROOT / "scripts"
 ASSETS = ROOT / "assets"
-BUILD = ROOT / "build"
+# Every output lives under build/; HRM_BUILD moves it (tests and CI smoke runs use a temporary folder).
+BUILD = Path(os.environ.get("HRM_BUILD", ROOT / "build")).resolve()
 MODEL_DIR = BUILD / "model"
 NARRATION_DIR = BUILD / "narration"
 
@@ -96,11 +97,11 @@ def require_tool(name: str) -> str:
     return path
 
 
-def run_tool(cmd: list[str], what: str) -> subprocess.CompletedProcess:
+def run_tool(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     """Run an external tool (ffmpeg, manim…) given as an argument list; on failure, one line naming `what` and
-    the tool's last error line."""
+    the tool's last error line. `kwargs` go to subprocess.run (cwd, env)."""
     require_tool(cmd[0])
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     if proc.returncode != 0:
         lines = [line for line in (proc.stderr or proc.stdout).strip().splitlines() if line.strip()]
         raise PipelineError(f"{what}: {Path(cmd[0]).name} failed ({lines[-1] if lines else f'exit {proc.returncode}'})")

