@@ -44,6 +44,10 @@ lint-scripts *FILES: setup
 narrate: setup
     {{python}} -m pipeline.narrate
 
+# Check the finished film (length, A/V sync, loudness, chapters, captions); writes build/report.json
+verify: setup
+    {{python}} -m pipeline.verify
+
 # Run the test suite
 test: setup
     {{python}} -m pytest

@@ -49,7 +49,6 @@ class VideoSettings:
 @dataclass(frozen=True)
 class MusicSettings:
     file: str | None = None       # a music file to use instead of the synthesised bed
-    title_seconds: float = 4.0    # music alone over the title card
     tail_seconds: float = 5.0     # music after the last word, then a fade
     volume_db: float = -18.0      # bed level before ducking
     loudness_lufs: float = -14.0  # integrated loudness of the final mix

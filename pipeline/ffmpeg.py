@@ -1,0 +1,163 @@
+"""ffprobe and ffmpeg as data: `probe` reads a media file; the builders return argument lists that tests check
+without running anything; `run` executes one (optionally with a rich progress bar) through `run_tool`.
+
+Every builder is pure: the same arguments give the same list, so a command is part of a stage's cache key.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from pipeline.common import PipelineError, rel, require_tool, run_tool
+
+AUDIO_RATE = 48000      # every clip and the film carry 48 kHz stereo AAC
+CLIP_CRF = 16           # intermediate clips are encoded once more by the film, so they keep more detail
+CLIP_PRESET = "fast"
+FILM_PRESET = "medium"
+
+
+def ffmpeg(*args, loglevel: str = "error") -> list[str]:
+    """An ffmpeg command line: quiet, never interactive, overwriting (outputs are temp names anyway)."""
+    return ["ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", loglevel, *map(str, args)]
+
+
+def x264(crf: int, preset: str = CLIP_PRESET) -> list[str]:
+    """H.264 in the pixel format every player accepts."""
+    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+
+
+def aac(bitrate: str = "192k") -> list[str]:
+    return ["-c:a", "aac", "-b:a", bitrate, "-ar", str(AUDIO_RATE), "-ac", "2"]
+
+
+def samples(seconds: float) -> int:
+    """A duration as a whole number of audio samples: trims are exact, so boundaries never drift."""
+    return round(seconds * AUDIO_RATE)
+
+
+# --- probing -----------------------------------------------------------------------------------------------------
+
+def probe(path: Path) -> dict:
+    """Duration and stream facts of a media file:
+    {"duration", "size", "video": {fps, frames, width, height, pix_fmt, codec, duration} | None,
+     "audio": {rate, channels, codec, duration} | None}. Frames are counted from packets, not guessed."""
+    path = Path(path)
+    if not path.is_file():
+        raise PipelineError(f"{rel(path)}: missing media file")
+    out = run_tool(["ffprobe", "-v", "error", "-count_packets", "-show_format", "-show_streams", "-of", "json",
+                    str(path)], f"{rel(path)}: ffprobe").stdout
+    data = json.loads(out)
+    streams = data.get("streams", [])
+    fmt = data.get("format", {})
+
+    def first(kind):
+        return next((s for s in streams if s.get("codec_type") == kind), None)
+
+    def seconds(stream):
+        return float(stream.get("duration") or fmt.get("duration") or 0.0)
+
+    video, audio = first("video"), first("audio")
+    return {
+        "duration": float(fmt.get("duration") or 0.0),
+        "size": int(fmt.get("size") or path.stat().st_size),
+        "video": video and {
+            "fps": float(Fraction(video.get("r_frame_rate", "0/1"))),
+            "frames": int(video.get("nb_read_packets") or video.get("nb_frames") or 0),
+            "width": video["width"], "height": video["height"],
+            "pix_fmt": video.get("pix_fmt"), "codec": video["codec_name"], "duration": seconds(video)},
+        "audio": audio and {
+            "rate": int(audio["sample_rate"]), "channels": audio["channels"], "codec": audio["codec_name"],
+            "duration": seconds(audio)},
+    }
+
+
+# --- loudness ----------------------------------------------------------------------------------------------------
+
+def loudnorm(target_i: float, target_tp: float, measured: dict | None = None) -> str:
+    """The loudnorm filter. Without `measured` it only measures (first pass); with the first pass's numbers it
+    applies one linear gain (second pass), which keeps the mix's dynamics instead of riding the level."""
+    opts = f"loudnorm=I={target_i}:TP={target_tp}:LRA=20:print_format=json"
+    if measured:
+        opts += (f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+                 f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}"
+                 f":offset={measured['target_offset']}:linear=true")
+    return opts
+
+
+def parse_loudnorm(stderr: str, what: str) -> dict:
+    """The JSON block loudnorm prints at the end of a run, as floats (plus `normalization_type`)."""
+    blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
+    if not blocks:
+        raise PipelineError(f"{what}: ffmpeg printed no loudness measurement")
+    values = json.loads(blocks[-1])
+    return {k: (v if k == "normalization_type" else float(v)) for k, v in values.items()}
+
+
+def measure_loudness(path: Path) -> dict:
+    """Integrated loudness (input_i, LUFS), true peak (input_tp, dBTP) and loudness range of a file's audio.
+    (loudnorm only measures here; its targets do not matter.)"""
+    cmd = ffmpeg("-i", path, "-map", "0:a:0", "-af", loudnorm(-14, -1), "-f", "null", "-", loglevel="info")
+    return parse_loudnorm(run_tool(cmd, f"{rel(path)}: loudness").stderr, rel(path))
+
+
+# --- running -----------------------------------------------------------------------------------------------------
+
+def run(cmd: list[str], what: str, seconds: float | None = None, label: str | None = None):
+    """Run an ffmpeg command; returns the finished process (its stderr holds any measurements). Given the
+    output's length in `seconds`, show a progress bar on a terminal: ffmpeg reports its position into a file
+    (`-progress`) that is polled while `run_tool` works in a thread."""
+    console = Console(stderr=True)
+    if seconds is None or not console.is_terminal:
+        return run_tool(cmd, what)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "progress"
+        outcome: dict = {}
+
+        def work():
+            try:
+                outcome["done"] = run_tool([cmd[0], "-progress", str(report), *cmd[1:]], what)
+            except PipelineError as err:
+                outcome["error"] = err
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console,
+                      transient=True) as bar:
+            task = bar.add_task(label or what, total=seconds)
+            while thread.is_alive():
+                thread.join(0.5)
+                done = re.findall(r"out_time_us=(\d+)", report.read_text()) if report.exists() else []
+                if done:
+                    bar.update(task, completed=int(done[-1]) / 1e6)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["done"]
+
+
+def run_piped(cmd: list[str], chunks, what: str) -> None:
+    """Run an ffmpeg command that reads its input from stdin, feeding it `chunks` (bytes, e.g. raw frames).
+    stderr goes to a file, so a chatty ffmpeg can never block on a full pipe while we write."""
+    require_tool(cmd[0])
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            for chunk in chunks:
+                proc.stdin.write(chunk)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass        # ffmpeg stopped reading: its exit code and log say why
+        except BaseException:
+            proc.kill()
+            raise
+        if proc.wait() != 0:
+            log.seek(0)
+            lines = [line for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+            raise PipelineError(f"{what}: ffmpeg failed ({lines[-1] if lines else f'exit {proc.returncode}'})")
