@@ -105,5 +105,6 @@ def bar_chart(rows: list[tuple], scale, gap: float = 0.35) -> VGroup:
 
 def grow_bars(chart: VGroup, run_time: float = 1.0, lag: float = 0.2) -> AnimationGroup:
     """Bars grow from their left edge, one after another."""
-    return AnimationGroup(*[AnimationGroup(GrowFromEdge(b.bar, LEFT), FadeIn(b.value), FadeIn(b.name))
+    return AnimationGroup(*[AnimationGroup(GrowFromEdge(b.bar, LEFT), FadeIn(b.value), FadeIn(b.name),
+                                           *([FadeIn(b.note)] if b.note else []))
                             for b in chart], lag_ratio=lag, run_time=run_time)

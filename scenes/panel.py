@@ -24,16 +24,17 @@ def token(name: str, color: str, size: int = SIZE.token) -> VGroup:
 
 
 class Module(VGroup):
-    """One rounded module box with a name and a role line."""
+    """One rounded module box with a title and a role line. (Attributes avoid Mobject's own `name` and `color`:
+    assigning `color` would repaint the whole group.)"""
 
-    def __init__(self, name: str, role: str, color: str, width: float = 4.2, height: float = 1.5):
-        self.box = RoundedRectangle(width=width, height=height, corner_radius=0.25, stroke_color=color,
+    def __init__(self, title: str, role: str, tint: str, width: float = 4.2, height: float = 1.5):
+        self.box = RoundedRectangle(width=width, height=height, corner_radius=0.25, stroke_color=tint,
                                     stroke_width=4, fill_color=PALETTE.panel, fill_opacity=1)
-        self.name = text(name, SIZE.heading, color, weight="BOLD")
+        self.title = text(title, SIZE.heading, tint, weight="BOLD")
         self.role = text(role, SIZE.small, PALETTE.muted)
-        VGroup(self.name, self.role).arrange(DOWN, buff=0.12).move_to(self.box)
-        super().__init__(self.box, self.name, self.role)
-        self.color = color
+        VGroup(self.title, self.role).arrange(DOWN, buff=0.12).move_to(self.box)
+        super().__init__(self.box, self.title, self.role)
+        self.tint = tint
 
     def pulse(self, color: str) -> AnimationGroup:
         """A credit pulse: the box flashes in `color` (red: the Planner was wrong; orange: the Doer was)."""
@@ -88,15 +89,15 @@ class HrmPanel(VGroup):
 class ProbBars(VGroup):
     """Horizontal bars for one probability vector, labelled with tokens and percentages."""
 
-    def __init__(self, names: tuple[str, ...], color: str, width: float = 2.4, bar_h: float = 0.3):
+    def __init__(self, names: tuple[str, ...], tint: str, width: float = 2.4, bar_h: float = 0.3):
         super().__init__()
-        self.names, self.color, self.width, self.bar_h = names, color, width, bar_h
+        self.names, self.tint, self.bar_h = names, tint, bar_h   # not `color`/`width`: Mobject properties
         self.rows = VGroup()
         for name in names:
             label = mono(name, SIZE.small, PALETTE.text)
             track = Rectangle(width=width, height=bar_h, stroke_width=0, fill_color=PALETTE.panel_edge,
                               fill_opacity=1)
-            bar = Rectangle(width=0.001, height=bar_h, stroke_width=0, fill_color=color, fill_opacity=1)
+            bar = Rectangle(width=0.001, height=bar_h, stroke_width=0, fill_color=tint, fill_opacity=1)
             value = text("0%", SIZE.small, PALETTE.muted)
             row = VGroup(label, track, bar, value)
             self.rows.add(row)
@@ -115,8 +116,8 @@ class ProbBars(VGroup):
         best = max(range(len(probs)), key=lambda i: probs[i])
         for i, (row, p) in enumerate(zip(self.rows, probs)):
             label, track, bar, value = row
-            new_bar = Rectangle(width=max(0.001, self.width * p), height=self.bar_h, stroke_width=0,
-                                fill_color=self.color, fill_opacity=1 if i == best else 0.45).align_to(track, LEFT)
+            new_bar = Rectangle(width=max(0.001, track.width * p), height=self.bar_h, stroke_width=0,
+                                fill_color=self.tint, fill_opacity=1 if i == best else 0.45).align_to(track, LEFT)
             new_bar.set_y(track.get_y())
             new_value = text(f"{round(p * 100)}%", SIZE.small, PALETTE.text if i == best else PALETTE.muted)
             new_value.next_to(track, RIGHT, buff=0.15)

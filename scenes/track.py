@@ -6,8 +6,8 @@ run's own actions and nothing else.
 """
 from __future__ import annotations
 
-from manim import (DOWN, RIGHT, UP, AnimationGroup, Dot, FadeIn, FadeOut, Indicate, Rectangle, RoundedRectangle,
-                   Succession, Transform, VGroup, Wiggle, rate_functions)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Dot, FadeIn, FadeOut, Rectangle, RoundedRectangle,
+                   Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
 from scenes.style import MOTION, PALETTE, SIZE, mono, text
@@ -65,8 +65,10 @@ class WorldTrack(VGroup):
     def center_of(self, i: int):
         return self.cells[i].get_center()
 
-    def highlight(self, i: int, color: str) -> Indicate:
-        return Indicate(self.cells[i], color=color, scale_factor=1.08)
+    def highlight(self, i: int, color: str) -> Succession:
+        """Flash the cell's outline (not its fill, which would swallow a key of the same colour)."""
+        outline = self.cells[i].copy().set_fill(opacity=0).set_stroke(color, 6)
+        return Succession(FadeIn(outline, run_time=0.2), FadeOut(outline, run_time=0.5))
 
     def reset(self, layout: list[int]) -> None:
         """Put everything back at a layout's start, without animation (the next episode on the same track)."""
@@ -78,8 +80,9 @@ class WorldTrack(VGroup):
         if self.chip:
             self.chip.become(HoldingChip(scale=min(1.0, self.cell)).move_to(self.chip))
 
-    def step(self, step: dict, run_time: float = MOTION.step):
-        """The animation of one recorded step. `step` is a recording entry: it has the action and its event."""
+    def step(self, step: dict, run_time: float = MOTION.step, rate_func=rate_functions.smooth):
+        """The animation of one recorded step. `step` is a recording entry: it has the action and its event.
+        Fast replays pass a linear `rate_func` so the agent glides instead of pulsing from cell to cell."""
         event, action = step["event"], step["action"]
         if event == "moved":
             self.position += 1 if action == "right" else -1
@@ -87,9 +90,7 @@ class WorldTrack(VGroup):
             moves = [self.agent.animate.move_to(target)]
             if self.holding:
                 moves.append(self.key.animate.move_to(target + UP * self.cell * 0.42))
-            if MOTION.reduced:
-                return AnimationGroup(*moves, run_time=run_time, rate_func=rate_functions.rush_into)
-            return AnimationGroup(*moves, run_time=run_time)
+            return AnimationGroup(*moves, run_time=run_time, rate_func=rate_func)
         if event == "bumped":
             return Wiggle(self.agent, scale_value=1.0, rotation_angle=0.05, run_time=run_time)
         if event == "picked":
@@ -99,10 +100,12 @@ class WorldTrack(VGroup):
                 anims.append(self.chip.set_holding(True))
             return AnimationGroup(*anims, run_time=run_time)
         if event == "opened":
-            return AnimationGroup(Transform(self.door, self.door.opened()), FadeOut(self.key), run_time=run_time)
+            # the key fades but stays in the scene (reset brings it back); the agent steps aside to show the door
+            return AnimationGroup(Transform(self.door, self.door.opened()), self.key.animate.set_opacity(0),
+                                  self.agent.animate.shift(LEFT * self.cell * 0.3), run_time=run_time)
         # A failed pick or open: the action bounces off, with a red cross where it happened.
         at = self.door if event == "locked" and self.position == self.layout[2] else self.agent
-        cross = red_cross(self.cell * 0.5).move_to(at.get_center())
+        cross = red_cross(self.cell * 0.5).move_to(at.get_center()).set_z_index(4)   # above the agent
         return Succession(FadeIn(cross, run_time=run_time * 0.4), FadeOut(cross, run_time=run_time * 0.6))
 
     def visit_dot(self, cell: int) -> Dot:
@@ -121,15 +124,16 @@ class StepCounter(VGroup):
 
     def __init__(self, label: str = "steps", color: str | None = None):
         super().__init__()
-        self.label, self.color, self.value = label, color or PALETTE.text, 0
-        self.text = text(f"{label}: 0", SIZE.label, self.color)
+        self.label, self.tint, self.value = label, color or PALETTE.text, 0
+        self.text = text(f"{label}: 0", SIZE.label, self.tint)
         self.add(self.text)
 
-    def set(self, value: int) -> Transform:
+    def set(self, value: int) -> UpdateFromFunc:
+        """Switch to a new count at once (a morph between digits reads as garbage mid-way)."""
         self.value = value
-        new = text(f"{self.label}: {value}", SIZE.label, self.color).move_to(self.text, aligned_edge=DOWN)
+        new = text(f"{self.label}: {value}", SIZE.label, self.tint).move_to(self.text, aligned_edge=DOWN)
         new.align_to(self.text, direction=[-1, 0, 0])
-        return Transform(self.text, new, run_time=0.15)
+        return UpdateFromFunc(self.text, lambda m: m.become(new))
 
 
 def backdrop(mob, pad: float = 0.3) -> Rectangle:
@@ -145,8 +149,9 @@ def play_episode(scene, track: WorldTrack, episode: dict, end: float, counter: S
     With `trail`, every step leaves a visit dot under the cell it started from."""
     steps = episode["steps"]
     per = scene.whole_frames(min(max_step_time, (end - scene.now) / max(1, len(steps))))
+    glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
     for i, s in enumerate(steps, 1):
-        anims = [track.step(s, run_time=per)]
+        anims = [track.step(s, run_time=per, rate_func=glide)]
         if counter:
             anims.append(counter.set(i))
         if trail:
