@@ -8,6 +8,18 @@ apt_packages := "libpango1.0-dev libcairo2-dev pkg-config ffmpeg espeak-ng fonts
 default:
     @just --list
 
+# The film: train, narrate, render every stale segment, assemble and verify → build/hrm-explainer.mp4
+render: setup
+    {{python}} -m pipeline render
+
+# One segment at 480p15 with its narration → build/preview/SEGMENT.mp4 (id, prefix or number)
+preview SEGMENT: setup
+    {{python}} -m pipeline preview {{SEGMENT}}
+
+# One PNG with the middle frame of every segment, labelled → build/contact-sheet.png
+contact-sheet: setup
+    {{python}} -m pipeline contact-sheet
+
 # Install system packages (as root), the venv, torch, then the project; a no-op when nothing changed
 setup:
     #!/usr/bin/env bash

@@ -1,6 +1,6 @@
 """The narration stage: lint → fill → speak → pad → word timings, for every narrated segment.
 
-    python -m pipeline.narrate [--only ID] [--backend espeak]
+    python -m pipeline.narrate [--only ID ...] [--backend espeak]
 
 Each line is cached under build/cache/narration/<key>.wav (+ <key>.json with its word timings), the key being a hash
 of everything that changes the audio: the filled text, the voice's identity, the padding and FORMAT. A line whose key
@@ -178,14 +178,15 @@ def check_scripts(scripts: list[Path], facts: Facts, settings: Settings, console
 
 def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: Path = SCRIPTS,
             summary: Path = SUMMARY, paper: Path = PAPER, out_dir: Path = NARRATION_DIR,
-            cache_dir: Path = CACHE_DIR, only: str | None = None, backend: str | None = None,
+            cache_dir: Path = CACHE_DIR, only: list[str] | None = None, backend: str | None = None,
             console: Console | None = None) -> tuple[dict, list[str]]:
-    """Narrate the storyboard (or the one segment `only`); return timings.json's content and the ids spoken anew."""
+    """Narrate the storyboard (or the segments `only`); return timings.json's content and the ids spoken anew."""
     console = console or Console()
     lines = narrated_scripts(storyboard, scripts_dir)
     facts = Facts(summary, paper)
     check_scripts([script for _, script in lines], facts, settings, console)
-    wanted = {find_segment([seg for seg, _ in lines], only).id} if only else {seg.id for seg, _ in lines}
+    segs = [seg for seg, _ in lines]
+    wanted = {find_segment(segs, o).id for o in only} if only else {seg.id for seg in segs}
     voice = make_voice(settings.voice, backend)
     identity, pads = voice.identity(), settings.voice
     texts = {seg.id: fill_script(script, facts) for seg, script in lines}    # every fill error before any audio
@@ -214,7 +215,7 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", metavar="ID", help="narrate one segment (id, prefix or number)")
+    ap.add_argument("--only", metavar="ID", nargs="+", help="narrate these segments (ids, prefixes or numbers)")
     ap.add_argument("--backend", choices=("piper", "espeak"), help="override voice.backend of settings.yaml")
     args = ap.parse_args(argv)
     console, started = Console(), time.monotonic()

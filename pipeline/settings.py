@@ -160,8 +160,9 @@ def _line_numbers(path: Path) -> dict[str, int]:
     return lines
 
 
-def load_storyboard(path: Path = STORYBOARD, check_files: bool = True) -> list[Segment]:
-    """The ordered segments. Checks keys, ids, parts, visuals, scenes and that every script and asset exists."""
+def load_storyboard(path: Path = STORYBOARD, check_files: bool = True, only: list[str] | None = None) -> list[Segment]:
+    """The ordered segments. Checks keys, ids, parts, visuals, scenes and that every script and asset exists.
+    `only` (ids, prefixes or numbers) keeps a subset, and only its files are checked."""
     try:
         raw = read_yaml(path)
     except ConfigError as err:
@@ -190,7 +191,9 @@ def load_storyboard(path: Path = STORYBOARD, check_files: bool = True) -> list[S
             raise _segment_error(path, line, seg.id, "'asset' (an SVG under assets/) is required for a still")
         if not seg.narrated and seg.seconds <= 0:
             raise _segment_error(path, line, seg.id, "a segment without narration needs 'seconds'")
-        if check_files:
+        wanted = only is None or any(seg.id == o or seg.id.startswith(o if not o.isdigit() else f"{int(o):02d}-")
+                                     for o in only)
+        if check_files and wanted:
             if seg.narrated and not seg.script.exists():
                 raise _segment_error(path, line, seg.id, f"missing script {rel(seg.script)}")
             if seg.visual == "still" and not (ROOT / seg.asset).exists():
@@ -201,7 +204,8 @@ def load_storyboard(path: Path = STORYBOARD, check_files: bool = True) -> list[S
                 if f"class {seg.scene_class}(" not in seg.scene_file.read_text():
                     raise _segment_error(path, line, seg.id,
                                          f"no Scene class '{seg.scene_class}' in {rel(seg.scene_file)}")
-        segments.append(seg)
+        if wanted:
+            segments.append(seg)
     return segments
 
 

@@ -112,7 +112,7 @@ def test_voice_settings_are_part_of_the_key(project, synth_log):
 
 
 def test_only_speaks_one_segment(project, synth_log):
-    timings, spoken = run(project, backend="espeak", only="3")
+    timings, spoken = run(project, backend="espeak", only=["3"])
     assert spoken == ["03-task"] and [s["id"] for s in timings["segments"]] == ["03-task"]
     assert sorted(p.name for p in (project / "narration").glob("*.wav")) == ["03-task.wav"]
 

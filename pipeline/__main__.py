@@ -1,0 +1,6 @@
+"""`python -m pipeline render|preview SEG|contact-sheet`: see pipeline/build.py."""
+import sys
+
+from pipeline.build import main
+
+sys.exit(main())

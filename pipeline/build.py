@@ -1,0 +1,285 @@
+"""The whole chain behind `just render`, `just preview` and `just contact-sheet`, re-doing only what is stale.
+
+    train → narrate → visuals (scenes and stills, in parallel) → presenter → segment clips → film → companions → verify
+
+Every stage is a function from files to files. Each output's name carries a key: a hash of the parameters and input
+files that determine it (Merkle style: a segment clip's key includes its video's and its narration's keys). An output
+whose key exists is reused, so a run with nothing changed only checks keys, and one edited script rebuilds that
+segment's audio, picture and clip, then the film.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
+from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, content_hash, rel,
+                             run_tool)
+from pipeline.narrate import narrate
+from pipeline.settings import Segment, Settings, find_segment, load_settings, load_storyboard
+
+CACHE = BUILD / "cache"
+FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
+GIF = FILM.with_suffix(".gif")
+PREVIEW_DIR = BUILD / "preview"
+CONTACT_SHEET = BUILD / "contact-sheet.png"
+GIF_SEGMENT = "09-task-trained"     # the trained agent's clean run, as a GIF for the description
+console = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A stage output and its key."""
+    path: Path
+    key: str
+
+
+def cached(kind: str, key: str, suffix: str = ".mp4") -> Path:
+    return CACHE / kind / f"{key}{suffix}"
+
+
+# --- train ---------------------------------------------------------------------------------------------------------
+
+def model_key(quick: bool) -> str:
+    """What the recording depends on: the model code and the settings it reads."""
+    from model import config
+    cfg = config.load()
+    return content_hash("model-v1", sorted((ROOT / "model").glob("*.py")), repr(cfg), quick)
+
+
+def ensure_recording(quick: bool = False) -> None:
+    """Train and record unless build/model already holds the recording of this code and these settings."""
+    key, stamp = model_key(quick), MODEL_DIR / ".key"
+    if stamp.exists() and stamp.read_text() == key and (MODEL_DIR / "summary.json").exists():
+        return
+    console.print("[bold]train[/] recording the model's learning…")
+    from model import record
+    if record.main(["--out", str(MODEL_DIR)] + (["--quick"] if quick else [])) != 0:
+        raise PipelineError("model: training failed (see above)")
+    stamp.write_text(key)
+
+
+# --- visuals -------------------------------------------------------------------------------------------------------
+
+def visual(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
+    """The segment's picture, video only: its Manim scene, or its still with slow motion."""
+    if seg.visual == "scene":
+        key = render.scene_key(seg, quality, timing)
+        out = cached("scenes", f"{seg.id}-{key}")
+        if not out.exists():
+            render.render_scene(seg, quality, out, seconds)
+        return Made(out, key)
+    key = content_hash("still-v1", ROOT / seg.asset, seconds, quality.__dict__)
+    out = cached("stills", f"{seg.id}-{key}")
+    if not out.exists():
+        png = cached("stills", f"{seg.id}-{key}", ".png")
+        stills.still_clip(ROOT / seg.asset, seconds, out, quality.width, quality.height, quality.fps)
+        png.unlink(missing_ok=True)
+    return Made(out, key)
+
+
+def presenter(seg: Segment, picture: Made, wav: Path, settings: Settings, fps: int) -> Made:
+    key = content_hash("avatar-v1", picture.key, wav, settings.avatar.__dict__, settings.seed)
+    out = cached("avatar", f"{seg.id}-{key}")
+    if not out.exists():
+        avatar.composite_avatar(picture.path, wav, out, settings, fps)
+    return Made(out, key)
+
+
+def segment_clip(seg: Segment, picture: Made, wav: Path | None, seconds: float) -> Made:
+    key = content_hash("segment-v1", picture.key, wav, seconds)
+    out = cached("segments", f"{seg.id}-{key}")
+    if not out.exists():
+        # the clip's stem names the segment in the film's layout: build it under that name, then file it
+        named = CACHE / "segments" / "work" / f"{seg.id}.mp4"
+        assemble.segment_clip(picture.path, wav, seconds, named)
+        named.replace(out)
+    return Made(out, key)
+
+
+# --- the chain -----------------------------------------------------------------------------------------------------
+
+def progress() -> Progress:
+    return Progress(TextColumn("{task.description:<30}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=not console.is_terminal)
+
+
+def segment_lengths(storyboard: list[Segment], timings: dict) -> dict[str, tuple[dict | None, float]]:
+    """Each segment's narration entry and length in seconds (a music-only segment has its fixed length)."""
+    spoken = {s["id"]: s for s in timings["segments"]}
+    lengths = {}
+    for seg in storyboard:
+        if seg.narrated and seg.id not in spoken:
+            raise PipelineError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{seg.id}'")
+        entry = spoken.get(seg.id)
+        lengths[seg.id] = (entry, entry["seconds"] if entry else seg.seconds)
+    return lengths
+
+
+def build_segments(storyboard: list[Segment], timings: dict, settings: Settings, quality: render.Quality,
+                   jobs: int) -> list[Made]:
+    """Every segment's finished clip (picture + narration), rendering the stale ones `jobs` at a time."""
+    lengths = segment_lengths(storyboard, timings)
+
+    def one(seg: Segment) -> Made:
+        timing, seconds = lengths[seg.id]
+        wav = NARRATION_DIR / timing["wav"] if timing else None
+        picture = visual(seg, quality, timing, seconds)
+        if seg.avatar and settings.avatar.enabled and wav:
+            picture = presenter(seg, picture, wav, settings, quality.fps)
+        return segment_clip(seg, picture, wav, seconds)
+
+    with progress() as bars, ThreadPoolExecutor(jobs) as pool:
+        task = bars.add_task("segments", total=len(storyboard))
+        futures = {pool.submit(one, seg): seg for seg in storyboard}
+        for future in futures:
+            bars.update(task, description=f"segment {futures[future].id}")
+            future.result()
+            bars.advance(task)
+        return [f.result() for f in futures]
+
+
+def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
+    """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all."""
+    key = content_hash("film-v1", [c.key for c in clips], settings.music.__dict__, settings.video.__dict__,
+                       settings.seed)
+    key_file = FILM.with_suffix(".key")
+    if not (FILM.exists() and key_file.exists() and key_file.read_text() == key):
+        total = sum(segment_lengths(storyboard, timings)[s.id][1] for s in storyboard)
+        bed = music.bed_for(settings, total + settings.music.tail_seconds, cached("music", content_hash(
+            "bed-v1", total, settings.music.__dict__, settings.seed), ".wav"))
+        work = CACHE / "film-clips"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        named = []
+        for seg, clip in zip(storyboard, clips):       # the layout names segments by their clips' stems
+            (work / f"{seg.id}.mp4").symlink_to(clip.path)
+            named.append(work / f"{seg.id}.mp4")
+        console.print("[bold]film[/] joining clips, mixing music, two-pass loudness…")
+        assemble.concat_film(named, bed, FILM, settings)
+        key_file.write_text(key)
+    placements = assemble.read_layout(FILM)
+    film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
+    starts = {p.id: p.start for p in placements}
+    cues = captions.write_captions(timings, starts, SRT, VTT)
+    found = metadata.chapters(placements, storyboard, film_seconds)
+    metadata.youtube_md(settings, found, metadata.YOUTUBE_MD)
+    metadata.thumbnail(ASSETS / "thumbnail.svg", metadata.THUMBNAIL)
+    gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
+    if gif_seg:
+        metadata.make_gif(FILM, GIF, gif_seg.start, gif_seg.seconds)
+    return verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT,
+                         [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF])
+
+
+def render_film(quick: bool = False, quality: render.Quality | None = None, only: list[str] | None = None) -> dict:
+    """`just render`: the film and its companions from whatever is stale. `only` keeps a subset of segments
+    (smoke runs); `quick` trains briefly."""
+    settings = load_settings()
+    storyboard = load_storyboard(only=only)
+    ensure_recording(quick)
+    timings, _ = narrate(settings, only=[s.id for s in storyboard if s.narrated] if only else None, console=console)
+    quality = quality or render.film_quality()
+    # the film takes the size and frame rate of the clips (a smoke run renders at preview quality)
+    settings = replace(settings, video=replace(settings.video, width=quality.width, height=quality.height,
+                                               fps=quality.fps))
+    ids = {s.id for s in storyboard}
+    timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in ids]}
+    clips = build_segments(storyboard, timings, settings, quality, settings.video.jobs)
+    return film(clips, storyboard, timings, settings)
+
+
+# --- preview and contact sheet -------------------------------------------------------------------------------------
+
+def preview(segment: str) -> Path:
+    """`just preview SEG`: one segment at preview quality with its narration, to build/preview/SEG.mp4."""
+    settings = load_settings()
+    seg = find_segment(load_storyboard(), segment)
+    ensure_recording()
+    timings, _ = narrate(settings, console=console)
+    quality = render.preview_quality()
+    timing, seconds = segment_lengths([seg], timings)[seg.id]
+    picture = visual(seg, quality, timing, seconds)
+    wav = NARRATION_DIR / timing["wav"] if timing else None
+    clip = segment_clip(seg, picture, wav, seconds)
+    out = PREVIEW_DIR / f"{seg.id}.mp4"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(clip.path, out)
+    return out
+
+
+def contact_sheet(columns: int = 5) -> Path:
+    """One PNG with the middle frame of every segment, labelled, from preview-quality renders."""
+    from PIL import Image, ImageDraw, ImageFont
+    settings = load_settings()
+    storyboard = load_storyboard()
+    ensure_recording()
+    timings, _ = narrate(settings, console=console)
+    quality = render.preview_quality()
+    lengths = segment_lengths(storyboard, timings)
+    frames = []
+    with ThreadPoolExecutor(settings.video.jobs) as pool:
+        pictures = list(pool.map(lambda s: visual(s, quality, *lengths[s.id]), storyboard))
+    for seg, picture in zip(storyboard, pictures):
+        png = cached("contact", f"{picture.key}-mid", ".png")
+        if not png.exists():
+            png.parent.mkdir(parents=True, exist_ok=True)
+            run_tool(["ffmpeg", "-v", "error", "-y", "-ss", f"{lengths[seg.id][1] / 2:.2f}", "-i",
+                      str(picture.path), "-frames:v", "1", str(png)], f"{seg.id}: contact-sheet frame")
+        frames.append((seg.id, Image.open(png).convert("RGB")))
+    w, h = frames[0][1].size
+    label_h = 36
+    rows = -(-len(frames) // columns)
+    sheet = Image.new("RGB", (columns * w, rows * (h + label_h)), "#0E1117")
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype("DejaVuSans.ttf", 22)
+    for i, (seg_id, img) in enumerate(frames):
+        x, y = (i % columns) * w, (i // columns) * (h + label_h)
+        sheet.paste(img, (x, y + label_h))
+        draw.text((x + 10, y + 6), seg_id, fill="#E6EDF3", font=font)
+    CONTACT_SHEET.parent.mkdir(parents=True, exist_ok=True)
+    tmp = CONTACT_SHEET.with_name(".contact-sheet.partial.png")
+    sheet.save(tmp)
+    tmp.replace(CONTACT_SHEET)
+    return CONTACT_SHEET
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m pipeline.build", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("render", help="the film and its companions")
+    r.add_argument("--quick", action="store_true", help="short training (smoke runs)")
+    r.add_argument("--preview-quality", action="store_true", help="render at the preview size and frame rate")
+    r.add_argument("--only", nargs="+", metavar="SEG", help="only these segments (smoke runs)")
+    p = sub.add_parser("preview", help="one segment, fast, with its narration")
+    p.add_argument("segment")
+    sub.add_parser("contact-sheet", help="a PNG with the middle frame of every segment")
+    args = ap.parse_args(argv)
+    try:
+        if args.command == "render":
+            quality = render.preview_quality() if args.preview_quality else None
+            report = render_film(args.quick, quality, args.only)
+            console.print(f"[green]done[/] {rel(FILM)}: {report['seconds']['video']:.1f} s, "
+                          f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}")
+        elif args.command == "preview":
+            console.print(f"[green]done[/] {rel(preview(args.segment))}")
+        else:
+            console.print(f"[green]done[/] {rel(contact_sheet())}")
+    except verify.VerifyError as err:
+        console.print("\n".join(err.problems), markup=False)
+        return 1
+    except PipelineError as err:
+        console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
