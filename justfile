@@ -60,6 +60,10 @@ narrate: setup
 verify: setup
     {{python}} -m pipeline.verify
 
+# Time the pipeline (training, cold and warm renders, one edit, a preview, the voice) and print a table
+bench *ARGS: setup
+    {{python}} -m pipeline.bench {{ARGS}}
+
 # Run the test suite
 test: setup
     {{python}} -m pytest

@@ -14,9 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pipeline.common import BUILD, PipelineError, atomic_output, read_json, rel, run_tool, write_json
-from pipeline.ffmpeg import (AUDIO_RATE, CLIP_CRF, FILM_PRESET, aac, ffmpeg, loudnorm, parse_loudnorm, probe, run,
-                             samples, x264)
-from pipeline.settings import MusicSettings, Settings
+from pipeline.ffmpeg import (AUDIO_RATE, aac, ffmpeg, film_video, loudnorm, parse_loudnorm, probe, run, samples)
+from pipeline.settings import MusicSettings, Settings, VideoSettings
 
 FILM = BUILD / "hrm-explainer.mp4"
 STEREO = f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
@@ -37,17 +36,19 @@ class Placement:
 # --- one segment -------------------------------------------------------------------------------------------------
 
 def segment_clip_command(video: Path, narration: Path | None, seconds: float, out: Path,
-                         copy_video: bool) -> list[str]:
-    """Mux the video with its narration (or silence), the audio made exactly `seconds` long to the sample."""
+                         settings: VideoSettings) -> list[str]:
+    """Encode the video in the film's final format with its narration (or silence), the audio made exactly
+    `seconds` long to the sample."""
     audio_in = ["-i", narration] if narration else ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
-    return ffmpeg("-i", video, *audio_in, "-map", "0:v:0", "-map", "1:a:0",
-                  *(["-c:v", "copy"] if copy_video else x264(CLIP_CRF)),
+    return ffmpeg("-i", video, *audio_in, "-map", "0:v:0", "-map", "1:a:0", *film_video(settings.crf, settings.fps),
                   "-af", f"{STEREO},apad,atrim=end_sample={samples(seconds)}", *aac(), out)
 
 
-def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: Path) -> Path:
-    """An H.264 + AAC (48 kHz stereo) clip of a segment: its video-only clip with its padded narration (silence
-    when None). The video, the narration and `seconds` must agree within one frame; the segment is `out`'s stem."""
+def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: Path,
+                 settings: VideoSettings) -> Path:
+    """An H.264 + AAC (48 kHz stereo) clip of a segment, encoded as the film's final video: its video-only clip
+    with its padded narration (silence when None). The video, the narration and `seconds` must agree within one
+    frame; the segment is `out`'s stem."""
     segment = Path(out).stem
     video_info = probe(video)["video"]
     if video_info is None:
@@ -63,8 +64,7 @@ def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: P
             raise PipelineError(f"segment {segment}: narration {rel(narration_wav)} ({heard}) and video "
                                 f"{rel(video)} ({length:.3f} s) differ by more than one frame")
     with atomic_output(out) as tmp:
-        run(segment_clip_command(Path(video), narration_wav, length, tmp, video_info["codec"] == "h264"),
-            f"segment {segment}: mux")
+        run(segment_clip_command(Path(video), narration_wav, length, tmp, settings), f"segment {segment}: encode")
         made = probe(tmp)
         if made["audio"] is None or abs(made["audio"]["duration"] - made["video"]["duration"]) > frame:
             raise PipelineError(f"segment {segment}: audio and video of {rel(out)} differ by more than one frame")
@@ -114,11 +114,17 @@ def audio_graph(placements: list[Placement], music: MusicSettings) -> str:
     return ";".join(parts)
 
 
-def video_graph(placements: list[Placement], tail_seconds: float) -> str:
-    """Filter graph from the clips' video to `[v]`: joined in order, the last frame held for the tail."""
-    n = len(placements)
-    return ("".join(f"[{i}:v]" for i in range(n)) + f"concat=n={n}:v=1:a=0,"
-            f"tpad=stop_mode=clone:stop_duration={tail_seconds},format=yuv420p[v]")
+def hold_command(clip: Path, seconds: float, out: Path, settings: VideoSettings) -> list[str]:
+    """The tail's picture: the clip's last frame held for `seconds`, encoded like the segment clips. (The last
+    half second is read and reversed, so its first frame is the clip's last; tpad clones it.)"""
+    return ffmpeg("-sseof", "-0.5", "-i", clip, "-an",
+                  "-vf", f"reverse,trim=end_frame=1,tpad=stop_mode=clone:stop_duration={seconds}",
+                  *film_video(settings.crf, settings.fps), "-frames:v", round(seconds * settings.fps), out)
+
+
+def concat_list(videos: list[Path]) -> str:
+    """The concat demuxer's script: the clips, in order, joined by stream copy."""
+    return "ffconcat version 1.0\n" + "".join(f"file '{Path(v).resolve()}'\n" for v in videos)
 
 
 def loudness_chain(music: MusicSettings, limit_db: float, measured: dict | None = None) -> str:
@@ -130,10 +136,9 @@ def loudness_chain(music: MusicSettings, limit_db: float, measured: dict | None 
 
 
 def inputs(clips: list[Path], bed: Path) -> list[str]:
-    """The clips, then the music looped (a bed shorter than the film repeats; the graph trims it). Every clip's
-    decoder is open for the whole run; one thread each keeps a 30-clip 1080p film at ~0.9 GB instead of ~1.3 GB,
-    at no cost in speed (x264 is the bottleneck)."""
-    return ([arg for clip in clips for arg in ("-threads", "1", "-i", str(clip))]
+    """The clips (for their audio; `-vn` keeps their video undecoded), then the music looped (a bed shorter than
+    the film repeats; the graph trims it)."""
+    return ([arg for clip in clips for arg in ("-vn", "-i", str(clip))]
             + ["-stream_loop", "-1", "-i", str(bed)])
 
 
@@ -143,10 +148,11 @@ def measure_command(clips: list[Path], bed: Path, graph: str) -> list[str]:
                   loglevel="info")
 
 
-def film_command(clips: list[Path], bed: Path, graph: str, out: Path, settings: Settings) -> list[str]:
-    video = settings.video
-    return ffmpeg(*inputs(clips, bed), "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-                  *x264(video.crf, FILM_PRESET), "-r", video.fps, *aac(), "-movflags", "+faststart", out,
+def film_command(clips: list[Path], bed: Path, graph: str, video_list: Path, out: Path) -> list[str]:
+    """The film: the joined clips' video copied as it is (input 0, the concat script), the audio graph over the
+    clips' audio and the music (inputs 1…), web-ready (+faststart: the index first, so playback starts at once)."""
+    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, *inputs(clips, bed), "-filter_complex", graph,
+                  "-map", "0:v", "-map", "[a]", "-c:v", "copy", *aac(), "-movflags", "+faststart", out,
                   loglevel="info")
 
 
@@ -183,11 +189,18 @@ def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Setting
         if measured["input_tp"] + gain <= music.true_peak_db:
             break
         limit_db = music.true_peak_db - LIMIT_MARGIN_DB - gain
-    graph = f"{mix};{loudness_chain(music, limit_db, measured)};{video_graph(placements, music.tail_seconds)}"
+    graph = f"{mix};{loudness_chain(music, limit_db, measured)}"
     total = sum(p.seconds for p in placements) + music.tail_seconds
     with atomic_output(out) as tmp:
-        proc = run(film_command(clips, Path(music_bed), graph, tmp, settings), f"{rel(out)}: film",
-                   seconds=total, label="film")
+        tail, script = tmp.with_name(tmp.stem + ".tail.mp4"), tmp.with_name(tmp.stem + ".ffconcat")
+        try:
+            run(hold_command(clips[-1], music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
+            script.write_text(concat_list([*clips, tail]))
+            proc = run(film_command(clips, Path(music_bed), graph, script, tmp), f"{rel(out)}: film",
+                       seconds=total, label="film")
+        finally:
+            tail.unlink(missing_ok=True)
+            script.unlink(missing_ok=True)
     applied = parse_loudnorm(proc.stderr, f"{rel(out)}: loudnorm second pass")
     write_json(layout_path(out), {"fps": settings.video.fps, "tail_seconds": music.tail_seconds,
                                   "segments": [asdict(p) for p in placements],

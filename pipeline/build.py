@@ -92,15 +92,21 @@ def presenter(seg: Segment, picture: Made, wav: Path, settings: Settings, fps: i
     return Made(out, key)
 
 
-def segment_clip(seg: Segment, picture: Made, wav: Path | None, seconds: float) -> Made:
-    key = content_hash("segment-v1", picture.key, wav, seconds)
+def segment_clip(seg: Segment, picture: Made, wav: Path | None, seconds: float, settings: Settings) -> Made:
+    key = content_hash("segment-v2", picture.key, wav, seconds, settings.video.crf, settings.video.fps)
     out = cached("segments", f"{seg.id}-{key}")
     if not out.exists():
         # the clip's stem names the segment in the film's layout: build it under that name, then file it
         named = CACHE / "segments" / "work" / f"{seg.id}.mp4"
-        assemble.segment_clip(picture.path, wav, seconds, named)
+        assemble.segment_clip(picture.path, wav, seconds, named, settings.video)
         named.replace(out)
     return Made(out, key)
+
+
+def at_quality(settings: Settings, quality: render.Quality) -> Settings:
+    """The settings with the video size and frame rate of `quality` (a smoke run or preview renders smaller)."""
+    return replace(settings, video=replace(settings.video, width=quality.width, height=quality.height,
+                                           fps=quality.fps))
 
 
 # --- the chain -----------------------------------------------------------------------------------------------------
@@ -133,7 +139,7 @@ def build_segments(storyboard: list[Segment], timings: dict, settings: Settings,
         picture = visual(seg, quality, timing, seconds)
         if seg.avatar and settings.avatar.enabled and wav:
             picture = presenter(seg, picture, wav, settings, quality.fps)
-        return segment_clip(seg, picture, wav, seconds)
+        return segment_clip(seg, picture, wav, seconds, settings)
 
     with progress() as bars, ThreadPoolExecutor(jobs) as pool:
         task = bars.add_task("segments", total=len(storyboard))
@@ -186,9 +192,7 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     ensure_recording(quick)
     timings, _ = narrate(settings, only=[s.id for s in storyboard if s.narrated] if only else None, console=console)
     quality = quality or render.film_quality()
-    # the film takes the size and frame rate of the clips (a smoke run renders at preview quality)
-    settings = replace(settings, video=replace(settings.video, width=quality.width, height=quality.height,
-                                               fps=quality.fps))
+    settings = at_quality(settings, quality)
     ids = {s.id for s in storyboard}
     timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in ids]}
     clips = build_segments(storyboard, timings, settings, quality, settings.video.jobs)
@@ -202,12 +206,12 @@ def preview(segment: str) -> Path:
     settings = load_settings()
     seg = find_segment(load_storyboard(), segment)
     ensure_recording()
-    timings, _ = narrate(settings, console=console)
+    timings = narrate(settings, only=[seg.id], console=console)[0] if seg.narrated else {"segments": []}
     quality = render.preview_quality()
     timing, seconds = segment_lengths([seg], timings)[seg.id]
     picture = visual(seg, quality, timing, seconds)
     wav = NARRATION_DIR / timing["wav"] if timing else None
-    clip = segment_clip(seg, picture, wav, seconds)
+    clip = segment_clip(seg, picture, wav, seconds, at_quality(settings, quality))
     out = PREVIEW_DIR / f"{seg.id}.mp4"
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(clip.path, out)

@@ -19,9 +19,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from pipeline.common import PipelineError, rel, require_tool, run_tool
 
 AUDIO_RATE = 48000      # every clip and the film carry 48 kHz stereo AAC
-CLIP_CRF = 16           # intermediate clips are encoded once more by the film, so they keep more detail
+CLIP_CRF = 16           # intermediate pictures (stills, presenter) are encoded once more, so they keep more detail
 CLIP_PRESET = "fast"
-FILM_PRESET = "medium"
+TIMESCALE = 90000       # one video time base for every segment clip, so the film can join them without re-encoding
 
 
 def ffmpeg(*args, loglevel: str = "error") -> list[str]:
@@ -32,6 +32,13 @@ def ffmpeg(*args, loglevel: str = "error") -> list[str]:
 def x264(crf: int, preset: str = CLIP_PRESET) -> list[str]:
     """H.264 in the pixel format every player accepts."""
     return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+
+
+def film_video(crf: int, fps: int) -> list[str]:
+    """The encoding of every segment clip: the film's final video. Identical parameters (codec, profile, frame rate,
+    keyframe interval, time base) let the film concatenate the clips by stream copy, so a one-segment edit
+    re-encodes that segment only."""
+    return [*x264(crf), "-r", str(fps), "-g", str(2 * fps), "-video_track_timescale", str(TIMESCALE)]
 
 
 def aac(bitrate: str = "192k") -> list[str]:

@@ -33,9 +33,11 @@ PLACED = [Placement("01-title", 0.0, 2.0), Placement("02-hook", 2.0, 9.0)]
 
 
 def test_segment_clip_command_pads_silence_to_the_sample(tmp_path):
-    cmd = assemble.segment_clip_command(tmp_path / "v.mp4", None, 2.5, tmp_path / "o.mp4", copy_video=True)
+    cmd = assemble.segment_clip_command(tmp_path / "v.mp4", None, 2.5, tmp_path / "o.mp4", SETTINGS.video)
     assert "anullsrc=r=48000:cl=stereo" in cmd
-    assert cmd[cmd.index("-c:v") + 1] == "copy"
+    joined = " ".join(cmd)
+    assert "-c:v libx264" in joined and "-pix_fmt yuv420p" in joined and "-crf 28" in joined
+    assert "-r 30 -g 60 -video_track_timescale 90000" in joined      # identical in every clip: joined by copy
     assert "atrim=end_sample=120000" in cmd[cmd.index("-af") + 1]
     assert cmd[cmd.index("-c:a") + 1] == "aac" and cmd[cmd.index("-ar") + 1] == "48000"
     assert cmd[cmd.index("-ac") + 1] == "2"
@@ -47,8 +49,8 @@ def test_film_graph_ducks_the_music_and_holds_the_last_frame():
     assert "atrim=end_sample=96000" in audio and "atrim=end_sample=432000" in audio     # 2 s and 9 s, exactly
     assert f"volume={SETTINGS.music.volume_db}dB" in audio
     assert "afade=t=out:st=11.000000:d=2.0" in audio                                   # the tail fades out
-    video = assemble.video_graph(PLACED, 2.0)
-    assert "concat=n=2:v=1:a=0" in video and "tpad=stop_mode=clone:stop_duration=2.0" in video
+    hold = " ".join(assemble.hold_command(PLACED[-1], 2.0, "tail.mp4", SETTINGS.video))
+    assert "tpad=stop_mode=clone:stop_duration=2.0" in hold and "-frames:v 60" in hold
 
 
 def test_loudnorm_first_pass_measures_and_second_applies_linearly():
@@ -63,10 +65,11 @@ def test_loudnorm_first_pass_measures_and_second_applies_linearly():
 
 
 def test_film_command_is_web_ready(tmp_path):
-    cmd = assemble.film_command([tmp_path / "a.mp4"], tmp_path / "bed.wav", "graph", tmp_path / "f.mp4", SETTINGS)
+    cmd = assemble.film_command([tmp_path / "a.mp4"], tmp_path / "bed.wav", "graph", tmp_path / "list.ffconcat",
+                                tmp_path / "f.mp4")
     joined = " ".join(cmd)
-    assert "-movflags +faststart" in joined and "-pix_fmt yuv420p" in joined and "-c:v libx264" in joined
-    assert cmd[cmd.index("-crf") + 1] == "28" and cmd[cmd.index("-r") + 1] == "30"
+    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 0:v" in joined
+    assert f"-f concat -safe 0 -i {tmp_path / 'list.ffconcat'}" in joined
     assert "-stream_loop -1 -i " + str(tmp_path / "bed.wav") in joined
 
 
@@ -83,7 +86,7 @@ def film(tmp_path_factory):
             wav, entry = narrated(d, seg_id, text, seconds)
             timing_entries.append(entry)
         clips.append(assemble.segment_clip(clip(d / f"{seg_id}.video.mp4", seconds), wav, seconds,
-                                           d / "clips" / f"{seg_id}.mp4"))
+                                           d / "clips" / f"{seg_id}.mp4", SETTINGS.video))
     timings = {"segments": timing_entries, "total_seconds": sum(e["seconds"] for e in timing_entries)}
     length = sum(s for *_, s in STORY) + SETTINGS.music.tail_seconds
     bed = synthesize_bed(length, d / "bed.wav", seed=3)
@@ -161,12 +164,12 @@ def test_verify_cli_fails_in_one_line_without_a_film(tmp_path, capsys):
 def test_segment_clip_refuses_a_narration_longer_than_the_video(film, tmp_path):
     with pytest.raises(PipelineError, match=r"segment 02-hook: narration .* differ by more than one frame"):
         assemble.segment_clip(film["dir"] / "03-task.video.mp4", film["dir"] / "02-hook.wav", 10.0,
-                              tmp_path / "02-hook.mp4")
+                              tmp_path / "02-hook.mp4", SETTINGS.video)
     assert not (tmp_path / "02-hook.mp4").exists()
 
 
 def test_film_refuses_a_clip_of_the_wrong_size(film, tmp_path):
     wide = assemble.segment_clip(clip(tmp_path / "wide.video.mp4", 2.0, width=640, height=360), None, 2.0,
-                                 tmp_path / "wide.mp4")
+                                 tmp_path / "wide.mp4", SETTINGS.video)
     with pytest.raises(PipelineError, match=r"wide.mp4: 640x360 at 30 fps, but settings 'video' ask for 320x180"):
         assemble.concat_film([wide], film["dir"] / "bed.wav", tmp_path / "f.mp4", SETTINGS)
