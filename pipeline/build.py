@@ -204,7 +204,7 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
 def preview(segment: str) -> Path:
     """`just preview SEG`: one segment at preview quality with its narration, to build/preview/SEG.mp4."""
     settings = load_settings()
-    seg = find_segment(load_storyboard(), segment)
+    seg = find_segment(load_storyboard(only=[segment]), segment)
     ensure_recording()
     timings = narrate(settings, only=[seg.id], console=console)[0] if seg.narrated else {"segments": []}
     quality = render.preview_quality()
