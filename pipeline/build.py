@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
-from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, content_hash, rel,
-                             run_tool)
+from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, content_hash, made_once,
+                             rel, run_tool)
 from pipeline.narrate import narrate
 from pipeline.settings import Segment, Settings, find_segment, load_settings, load_storyboard
 
@@ -71,36 +71,32 @@ def visual(seg: Segment, quality: render.Quality, timing: dict | None, seconds: 
     """The segment's picture, video only: its Manim scene, or its still with slow motion."""
     if seg.visual == "scene":
         key = render.scene_key(seg, quality, timing)
-        out = cached("scenes", f"{seg.id}-{key}")
-        if not out.exists():
-            render.render_scene(seg, quality, out, seconds)
+        out = made_once(cached("scenes", f"{seg.id}-{key}"),
+                        lambda out: render.render_scene(seg, quality, out, seconds))
         return Made(out, key)
     key = content_hash("still-v1", ROOT / seg.asset, seconds, quality.__dict__)
-    out = cached("stills", f"{seg.id}-{key}")
-    if not out.exists():
-        png = cached("stills", f"{seg.id}-{key}", ".png")
-        stills.still_clip(ROOT / seg.asset, seconds, out, quality.width, quality.height, quality.fps)
-        png.unlink(missing_ok=True)
+    out = made_once(cached("stills", f"{seg.id}-{key}"), lambda out: stills.still_clip(
+        ROOT / seg.asset, seconds, out, quality.width, quality.height, quality.fps))
     return Made(out, key)
 
 
 def presenter(seg: Segment, picture: Made, wav: Path, settings: Settings, fps: int) -> Made:
     key = content_hash("avatar-v1", picture.key, wav, settings.avatar.__dict__, settings.seed)
-    out = cached("avatar", f"{seg.id}-{key}")
-    if not out.exists():
-        avatar.composite_avatar(picture.path, wav, out, settings, fps)
+    out = made_once(cached("avatar", f"{seg.id}-{key}"),
+                    lambda out: avatar.composite_avatar(picture.path, wav, out, settings, fps))
     return Made(out, key)
 
 
 def segment_clip(seg: Segment, picture: Made, wav: Path | None, seconds: float, settings: Settings) -> Made:
     key = content_hash("segment-v2", picture.key, wav, seconds, settings.video.crf, settings.video.fps)
-    out = cached("segments", f"{seg.id}-{key}")
-    if not out.exists():
+
+    def make(out: Path) -> None:
         # the clip's stem names the segment in the film's layout: build it under that name, then file it
         named = CACHE / "segments" / "work" / f"{seg.id}.mp4"
         assemble.segment_clip(picture.path, wav, seconds, named, settings.video)
         named.replace(out)
-    return Made(out, key)
+
+    return Made(made_once(cached("segments", f"{seg.id}-{key}"), make), key)
 
 
 def at_quality(settings: Settings, quality: render.Quality) -> Settings:

@@ -90,6 +90,19 @@ def content_hash(*parts) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
+def made_once(out: Path, make) -> Path:
+    """A cache entry: reuse `out` if it exists and still has the digest sealed beside it when it was made;
+    otherwise (missing, damaged, or never finished) call make(out) and seal the result."""
+    out = Path(out)
+    seal = out.with_name(out.name + ".sha256")
+    if out.exists() and seal.exists() and seal.read_text() == file_digest(out):
+        return out
+    out.unlink(missing_ok=True)
+    make(out)
+    write_text(seal, file_digest(out))
+    return out
+
+
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:

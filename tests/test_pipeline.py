@@ -2,8 +2,10 @@
 `just render`, verified at the end."""
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -13,9 +15,16 @@ SMOKE = ["01", "06", "07", "10", "11", "17", "18", "30"]   # title, three chapte
 
 
 @pytest.mark.slow
-def test_smoke_render_is_verified_and_rebuilds_nothing_the_second_time(tmp_path):
+def test_smoke_render_resumes_after_a_kill_is_verified_and_rebuilds_nothing_the_second_time(tmp_path):
     env = {**os.environ, "HRM_BUILD": str(tmp_path)}
     cmd = [sys.executable, "-m", "pipeline", "render", "--quick", "--preview-quality", "--only", *SMOKE]
+    # killed mid-run (training, narration or rendering, whichever is under way after 20 s), with its children
+    killed = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    time.sleep(20)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    assert not (tmp_path / "hrm-explainer.mp4").exists()
     first = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-2000:]
     report = json.loads((tmp_path / "report.json").read_text())

@@ -1,0 +1,122 @@
+"""Bad inputs: each gives one clear line naming the file (and line), a non-zero exit, no partial output, and keeps
+earlier finished work. The CLIs run on a copy of the project, so the real config and scripts are never touched."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.common import ROOT
+
+IGNORE = shutil.ignore_patterns("build", ".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "media")
+
+
+@pytest.fixture()
+def project(tmp_path, recording_dir):
+    """A copy of the project whose build folder already holds the session's recording (with its cache key)."""
+    from pipeline.build import model_key
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    shutil.copytree(recording_dir, copy / "build" / "model")
+    (copy / "build" / "model" / ".key").write_text(model_key(False))
+    return copy
+
+
+def run(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "HRM_BUILD": str(project / "build"), **(env or {})})
+
+
+def one_line_error(proc: subprocess.CompletedProcess) -> str:
+    assert proc.returncode != 0
+    lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_malformed_yaml_names_file_and_line(project):
+    edit(project / "config" / "settings.yaml", "  fps: 30\n", "  fps: [30\n")
+    line = one_line_error(run(project, "pipeline", "preview", "06"))
+    assert "config/settings.yaml:" in line and "malformed YAML" in line
+
+
+def test_unknown_segment_id(project):
+    line = one_line_error(run(project, "pipeline", "preview", "99-nope"))
+    assert "config/storyboard.yaml" in line and "99-nope" in line
+
+
+def test_unknown_scene_class_names_storyboard_line(project):
+    edit(project / "config" / "storyboard.yaml", "scene: task.TaskIntro", "scene: task.NoSuchScene")
+    line = one_line_error(run(project, "pipeline", "preview", "06"))
+    assert "config/storyboard.yaml:" in line and "NoSuchScene" in line and "scenes/task.py" in line
+
+
+def test_missing_script(project):
+    (project / "scripts" / "07-task-goal.txt").unlink()
+    line = one_line_error(run(project, "pipeline", "preview", "07"))
+    assert "missing script scripts/07-task-goal.txt" in line
+
+
+def test_missing_svg(project):
+    (project / "assets" / "title.svg").unlink()
+    line = one_line_error(run(project, "pipeline", "preview", "01"))
+    assert "missing asset assets/title.svg" in line
+
+
+def test_missing_voice_file_names_the_setting(project):
+    edit(project / "config" / "settings.yaml", "piper_model: null", "piper_model: voices/nope.onnx")
+    line = one_line_error(run(project, "pipeline.narrate", "--only", "07"))
+    assert "voices/nope.onnx" in line and "voice.piper_model" in line
+    assert not (project / "build" / "narration").exists()
+
+
+def test_script_breaking_tts_rules_stops_before_any_audio(project):
+    edit(project / "scripts" / "07-task-goal.txt", "The goal is", "What is the goal? It is")
+    proc = run(project, "pipeline.narrate")
+    assert proc.returncode == 1
+    assert "scripts/07-task-goal.txt:1:" in proc.stdout + proc.stderr and "TTS003" in proc.stdout + proc.stderr
+    assert not (project / "build" / "narration").exists()
+
+
+def test_placeholder_without_a_measured_value(project):
+    edit(project / "scripts" / "09-task-trained.txt", "{hrm.heldout_success|pct}", "{hrm.no_such_metric|pct}")
+    proc = run(project, "pipeline.lint", "scripts/09-task-trained.txt")
+    assert proc.returncode == 1
+    assert "scripts/09-task-trained.txt:1:" in proc.stdout and "hrm.no_such_metric" in proc.stdout
+
+
+def test_missing_ffmpeg(project, tmp_path):
+    bin_dir = tmp_path / "bin"                  # a PATH with python and manim but no ffmpeg/ffprobe
+    bin_dir.mkdir()
+    for tool in ("python3",):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    line = one_line_error(run(project, "pipeline", "preview", "01", env={"PATH": str(bin_dir)}))
+    assert "ffmpeg" in line and "not found" in line and "just setup" in line
+
+
+def test_corrupt_cache_entry_is_rebuilt(project):
+    assert run(project, "pipeline", "preview", "01").returncode == 0
+    clips = list((project / "build" / "cache" / "stills").glob("01-title-*.mp4"))
+    assert len(clips) == 1
+    clips[0].write_bytes(clips[0].read_bytes()[:1000])          # truncated, as by a crash or a bad disk
+    assert run(project, "pipeline", "preview", "01").returncode == 0
+    assert clips[0].stat().st_size > 1000                        # detected by its digest and made again
+    assert (project / "build" / "preview" / "01-title.mp4").stat().st_size > 1000
+
+
+def test_bad_model_config_leaves_the_recording_alone(project):
+    before = (project / "build" / "model" / "summary.json").read_bytes()
+    edit(project / "config" / "settings.yaml", "  n_cells: 10", "  n_cells: 2")
+    line = one_line_error(run(project, "model.record"))
+    assert "world.n_cells" in line
+    assert (project / "build" / "model" / "summary.json").read_bytes() == before
