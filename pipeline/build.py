@@ -124,27 +124,40 @@ def segment_lengths(storyboard: list[Segment], timings: dict) -> dict[str, tuple
     return lengths
 
 
-def build_segments(storyboard: list[Segment], timings: dict, settings: Settings, quality: render.Quality,
-                   jobs: int) -> list[Made]:
-    """Every segment's finished clip (picture + narration), rendering the stale ones `jobs` at a time."""
-    lengths = segment_lengths(storyboard, timings)
+def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality: render.Quality) -> Made:
+    """One segment's finished clip: its picture (with the presenter where asked) and its narration."""
+    seconds = timing["seconds"] if timing else seg.seconds
+    wav = NARRATION_DIR / timing["wav"] if timing else None
+    picture = visual(seg, quality, timing, seconds)
+    if seg.avatar and settings.avatar.enabled and wav:
+        picture = presenter(seg, picture, wav, settings, quality.fps)
+    return segment_clip(seg, picture, wav, seconds, settings)
 
-    def one(seg: Segment) -> Made:
-        timing, seconds = lengths[seg.id]
-        wav = NARRATION_DIR / timing["wav"] if timing else None
-        picture = visual(seg, quality, timing, seconds)
-        if seg.avatar and settings.avatar.enabled and wav:
-            picture = presenter(seg, picture, wav, settings, quality.fps)
-        return segment_clip(seg, picture, wav, seconds, settings)
 
-    with progress() as bars, ThreadPoolExecutor(jobs) as pool:
+def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: render.Quality,
+                      narrate_only: list[str] | None) -> tuple[dict, list[Made]]:
+    """Narration and segment clips at once: a segment starts rendering as soon as its voice line is ready, `jobs`
+    segments at a time, while the voice goes on with the next lines."""
+    by_id = {s.id: s for s in storyboard}
+    futures = {}
+    with progress() as bars, ThreadPoolExecutor(settings.video.jobs) as pool:
         task = bars.add_task("segments", total=len(storyboard))
-        futures = {pool.submit(one, seg): seg for seg in storyboard}
-        for future in futures:
-            bars.update(task, description=f"segment {futures[future].id}")
-            future.result()
-            bars.advance(task)
-        return [f.result() for f in futures]
+
+        def start(seg: Segment, timing: dict | None) -> None:
+            futures[seg.id] = pool.submit(make_segment, seg, timing, settings, quality)
+            futures[seg.id].add_done_callback(lambda _: bars.advance(task))
+
+        for seg in storyboard:
+            if not seg.narrated:
+                start(seg, None)
+        timings, _ = narrate(settings, only=narrate_only, console=console, progress=bars,
+                             on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
+        missing = [s.id for s in storyboard if s.id not in futures]
+        if missing:
+            raise PipelineError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
+        clips = [futures[s.id].result() for s in storyboard]
+    timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
+    return timings, clips
 
 
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
@@ -183,15 +196,12 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
 def render_film(quick: bool = False, quality: render.Quality | None = None, only: list[str] | None = None) -> dict:
     """`just render`: the film and its companions from whatever is stale. `only` keeps a subset of segments
     (smoke runs); `quick` trains briefly."""
-    settings = load_settings()
+    quality = quality or render.film_quality()
+    settings = at_quality(load_settings(), quality)
     storyboard = load_storyboard(only=only)
     ensure_recording(quick)
-    timings, _ = narrate(settings, only=[s.id for s in storyboard if s.narrated] if only else None, console=console)
-    quality = quality or render.film_quality()
-    settings = at_quality(settings, quality)
-    ids = {s.id for s in storyboard}
-    timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in ids]}
-    clips = build_segments(storyboard, timings, settings, quality, settings.video.jobs)
+    timings, clips = narrate_and_build(storyboard, settings, quality,
+                                       [s.id for s in storyboard if s.narrated] if only else None)
     return film(clips, storyboard, timings, settings)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from contextlib import nullcontext
 import os
 import shutil
 import sys
@@ -157,13 +158,17 @@ def publish(src: Path, dest: Path) -> None:
 
 
 def publish_segment(seg_id: str, entry: dict, cache_dir: Path, out_dir: Path, pads: VoiceSettings) -> dict:
+    """Put a line's audio at build/narration/<id>.wav and its timing at <id>.json (what its scene reads, available
+    before the whole narration is done)."""
     wav = out_dir / f"{seg_id}.wav"
     publish(cache_dir / f"{entry['key']}.wav", wav)
     samples, rate = read_wav(wav)
-    return {"id": seg_id, "text": entry["text"], "seconds": round(len(samples) / rate, 4),
-            "speech_start": entry["speech_start"], "speech_end": entry["speech_end"],
-            "pad_start": pads.pad_start, "pad_end": pads.pad_end, "wav": wav.name, "key": entry["key"],
-            "word_source": entry["word_source"], "words": entry["words"]}
+    timing = {"id": seg_id, "text": entry["text"], "seconds": round(len(samples) / rate, 4),
+              "speech_start": entry["speech_start"], "speech_end": entry["speech_end"],
+              "pad_start": pads.pad_start, "pad_end": pads.pad_end, "wav": wav.name, "key": entry["key"],
+              "word_source": entry["word_source"], "words": entry["words"]}
+    write_json(out_dir / f"{seg_id}.json", timing)
+    return timing
 
 
 # --- the stage -----------------------------------------------------------------------------------------------------
@@ -179,8 +184,11 @@ def check_scripts(scripts: list[Path], facts: Facts, settings: Settings, console
 def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: Path = SCRIPTS,
             summary: Path = SUMMARY, paper: Path = PAPER, out_dir: Path = NARRATION_DIR,
             cache_dir: Path = CACHE_DIR, only: list[str] | None = None, backend: str | None = None,
-            console: Console | None = None) -> tuple[dict, list[str]]:
-    """Narrate the storyboard (or the segments `only`); return timings.json's content and the ids spoken anew."""
+            console: Console | None = None, progress: Progress | None = None,
+            on_ready=lambda entry: None) -> tuple[dict, list[str]]:
+    """Narrate the storyboard (or the segments `only`); return timings.json's content and the ids spoken anew.
+    `on_ready(entry)` hears of each line as soon as its audio is in place, so later stages can start on it while
+    the voice goes on; `progress` is a live display to add the narration bar to (rich allows only one)."""
     console = console or Console()
     lines = narrated_scripts(storyboard, scripts_dir)
     facts = Facts(summary, paper)
@@ -193,10 +201,10 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
     cache_dir.mkdir(parents=True, exist_ok=True)
     aligner, segments, spoken = Aligner(), [], []
     columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("narration", total=len(texts))
+    with nullcontext(progress) if progress else Progress(*columns, console=console, transient=True) as bars:
+        task = bars.add_task("narration", total=len(texts))
         for seg_id, text in texts.items():
-            progress.update(task, description=seg_id)
+            bars.update(task, description=f"narration {seg_id}")
             key = content_hash(text, identity, pads.pad_start, pads.pad_end, FORMAT)
             entry = cached(cache_dir, key)
             if entry is None and seg_id in wanted:
@@ -204,9 +212,11 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
                 spoken.append(seg_id)
             if entry is not None:     # with --only, other lines appear only if their audio is up to date
                 segments.append(publish_segment(seg_id, entry, cache_dir, out_dir, pads))
-            progress.advance(task)
-    for stale in set(out_dir.glob("*.wav")) - {out_dir / s["wav"] for s in segments}:
-        stale.unlink()            # audio of a segment renamed, removed or out of date
+                on_ready(segments[-1])
+            bars.advance(task)
+    current = {out_dir / name for s in segments for name in (s["wav"], f"{s['id']}.json")} | {out_dir / "timings.json"}
+    for stale in (set(out_dir.glob("*.wav")) | set(out_dir.glob("*.json"))) - current:
+        stale.unlink()            # audio or timing of a segment renamed, removed or out of date
     timings = {"voice": identity, "segments": segments,
                "total_seconds": round(sum(s["seconds"] for s in segments), 3)}
     write_json(out_dir / "timings.json", timings)

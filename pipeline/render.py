@@ -17,6 +17,7 @@ from pipeline.common import (BUILD, CONFIG, MODEL_DIR, ROOT, PipelineError, atom
 from pipeline.ffmpeg import probe
 from pipeline.settings import Segment, load_settings
 
+MANIM_CFG = ROOT / "scenes" / "manim.cfg"     # fast, near-lossless intermediate encoding
 TOOLKIT = ("style", "segment", "recording", "track", "panel", "charts", "icons")
 RECORDING_FILES = ("summary", "curves", "snapshots", "finals", "dataset")
 CLIP_DIR = BUILD / "clips"
@@ -50,7 +51,7 @@ def scene_key(seg: Segment, quality: Quality, narration: dict | None) -> str:
     toolkit = [ROOT / "scenes" / f"{name}.py" for name in TOOLKIT]
     recording = [MODEL_DIR / f"{name}.json" for name in RECORDING_FILES]
     timing = {k: narration[k] for k in ("seconds", "words")} if narration else None
-    return content_hash("scene-v1", seg.id, seg.scene, seg.part, seg.scene_file, toolkit, recording,
+    return content_hash("scene-v1", seg.id, seg.scene, seg.part, seg.scene_file, toolkit, MANIM_CFG, recording,
                         CONFIG / "paper.yaml", timing, settings.scenes.__dict__, settings.links.__dict__,
                         settings.seed, quality.__dict__)
 
@@ -58,7 +59,7 @@ def scene_key(seg: Segment, quality: Quality, narration: dict | None) -> str:
 def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:
     """The Manim CLI call for one segment, as data (tested without running it)."""
     return [str(Path(sys.executable).with_name("manim")), "render", "--progress_bar", "none", "-v", "WARNING",
-            "--disable_caching", "-r", f"{quality.width},{quality.height}", "--fps", str(quality.fps),
+            "--config_file", rel(MANIM_CFG), "--disable_caching", "-r", f"{quality.width},{quality.height}", "--fps", str(quality.fps),
             "--media_dir", str(media_dir), "-o", name, rel(seg.scene_file), seg.scene_class]
 
 

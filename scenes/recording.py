@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.common import MODEL_DIR, NARRATION_DIR, SCRIPTS, PipelineError, read_json, rel
+from pipeline.common import MODEL_DIR, NARRATION_DIR, SCRIPTS, read_json
 
 WORDS_PER_SECOND = 2.6   # Piper's joe voice at length_scale 1 speaks about this fast (measured)
 PAD = 0.3
@@ -92,17 +92,13 @@ def _estimate(seg_id: str, seconds: float | None) -> Narration:
 
 @cache
 def load_narration(seg_id: str, seconds: float | None = None, directory: Path = NARRATION_DIR) -> Narration:
-    """The segment's measured narration; a music-only segment passes its fixed `seconds`."""
-    path = directory / "timings.json"
+    """The segment's measured narration (build/narration/<id>.json, written as soon as its line is spoken);
+    a music-only segment passes its fixed `seconds`; before any voice exists, an estimate from the script."""
     if seconds is not None:
         return Narration(seg_id, seconds, ())
+    path = directory / f"{seg_id}.json"
     if not path.exists():
         return _estimate(seg_id, None)
-    timings = read_json(path, "narration timings (run `just narrate`)")
-    for seg in timings.get("segments", []):
-        if seg["id"] == seg_id:
-            words = tuple(Word(w["word"], w["start"], w["end"]) for w in seg["words"])
-            return Narration(seg_id, seg["seconds"], words)
-    if (SCRIPTS / f"{seg_id}.txt").exists():
-        return _estimate(seg_id, None)
-    raise PipelineError(f"{rel(path)}: no narration for segment '{seg_id}'")
+    timing = read_json(path, "narration timing (run `just narrate`)")
+    words = tuple(Word(w["word"], w["start"], w["end"]) for w in timing["words"])
+    return Narration(seg_id, timing["seconds"], words)
