@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from model.config import ModelConfig
-from model.hrm import Block, Embedding, Output, Readout
+from model.hrm import Embedding, Output, Readout, two_blocks
 
 
 class Flat(nn.Module):
@@ -20,7 +20,7 @@ class Flat(nn.Module):
         super().__init__()
         d = cfg.hidden
         self.embed = Embedding(n_tokens, n_features, d)
-        self.net = nn.Sequential(Block(n_tokens, d, cfg.groups, cfg.expansion), Block(n_tokens, d, cfg.groups, cfg.expansion))
+        self.net = two_blocks(n_tokens, cfg)
         self.readout = Readout(d)
 
     def initial_carry(self, batch_size: int) -> None:

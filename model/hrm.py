@@ -138,8 +138,8 @@ class HRM(nn.Module):
         z_H, z_L = carry
         with torch.no_grad():  # all but the last L and H updates run without gradient (one-step gradient)
             for h in range(self.cfg.h_cycles):
-                for l in range(self.cfg.l_cycles):
-                    if (h, l) != (self.cfg.h_cycles - 1, self.cfg.l_cycles - 1):
+                for step in range(self.cfg.l_cycles):
+                    if (h, step) != (self.cfg.h_cycles - 1, self.cfg.l_cycles - 1):
                         z_L = self.L(z_L + z_H + inp)   # the Doer sees the Planner and the input
                 if h != self.cfg.h_cycles - 1:
                     z_H = self.H(z_H + z_L)             # the Planner sees only the Doer
@@ -148,6 +148,11 @@ class HRM(nn.Module):
         q = self.q_head(z_H[:, 0])
         out = Output(*self.readout(z_H, z_L, x), q[:, 0], q[:, 1])
         return Carry(z_H.detach(), z_L.detach()), out
+
+
+def two_blocks(n_tokens: int, cfg: ModelConfig) -> nn.Sequential:
+    """The single network of TRM and the flat baseline: two blocks, the parameter budget of HRM's H plus L."""
+    return nn.Sequential(*[Block(n_tokens, cfg.hidden, cfg.groups, cfg.expansion) for _ in range(2)])
 
 
 def param_count(model: nn.Module) -> int:

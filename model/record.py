@@ -267,8 +267,9 @@ def train_all(cfg: config.Config, out_dir: Path, workers: int = 2) -> dict:
     models = {"untrained": snapshots[0]["metrics"] | {"params": finals["hrm"]["params"]},
               "base": snapshots[1]["metrics"] | {"params": finals["hrm"]["params"]}}
     models |= {name: final["metrics"] | {"params": final["params"]} for name, final in finals.items()}
-    keep = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps", "heldout_efficiency",
-            "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc", "heldout_act_segments")
+    keep = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps",
+            "heldout_efficiency", "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc",
+            "heldout_act_segments")
     summary = {name: {k: m[k] for k in keep} for name, m in models.items()}
     summary |= {"seed": cfg.seed, "n_train": len(run.split.train), "n_heldout": len(run.split.heldout),
                 "n_cells": cfg.world.n_cells, "max_steps": cfg.world.max_steps, "epochs": cfg.train.epochs,

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from model.config import ModelConfig
-from model.hrm import Block, Carry, Embedding, Output, Readout, fixed_state
+from model.hrm import Carry, Embedding, Output, Readout, fixed_state, two_blocks
 
 
 class TRM(nn.Module):
@@ -23,7 +23,7 @@ class TRM(nn.Module):
         self.cfg = cfg
         self.halt_max_steps = cfg.halt_max_steps
         self.embed = Embedding(n_tokens, n_features, d)
-        self.net = nn.Sequential(Block(n_tokens, d, cfg.groups, cfg.expansion), Block(n_tokens, d, cfg.groups, cfg.expansion))
+        self.net = two_blocks(n_tokens, cfg)
         self.readout = Readout(d)
         self.q_head = nn.Linear(d, 1)
         nn.init.zeros_(self.q_head.weight)

@@ -59,7 +59,8 @@ def scene_key(seg: Segment, quality: Quality, narration: dict | None) -> str:
 def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:
     """The Manim CLI call for one segment, as data (tested without running it)."""
     return [str(Path(sys.executable).with_name("manim")), "render", "--progress_bar", "none", "-v", "WARNING",
-            "--config_file", rel(MANIM_CFG), "--disable_caching", "-r", f"{quality.width},{quality.height}", "--fps", str(quality.fps),
+            "--config_file", rel(MANIM_CFG), "--disable_caching", "-r", f"{quality.width},{quality.height}",
+            "--fps", str(quality.fps),
             "--media_dir", str(media_dir), "-o", name, rel(seg.scene_file), seg.scene_class]
 
 

@@ -382,7 +382,6 @@ class Metrics(SegmentScene):
 
     def body(self):
         summary = self.rec.summary
-        before, after = summary["untrained"], summary["hrm"]
         curve = self.rec.curves["hrm"]
         middle = (CONTENT_TOP + CONTENT_BOTTOM) / 2
 
@@ -395,7 +394,7 @@ class Metrics(SegmentScene):
                       VGroup(efficiency_title, efficiency).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
                       ).arrange(DOWN, aligned_edge=LEFT, buff=1.1)
         left.move_to([-SAFE_X + left.width / 2 + 0.1, middle + 0.1, 0])
-        optimal = after["heldout_optimal_mean_steps"]
+        optimal = summary["hrm"]["heldout_optimal_mean_steps"]
         x_optimal = steps[0].bar.get_left()[0] + self.BAR_W * optimal / summary["max_steps"]
         shortest = DashedLine([x_optimal, steps.get_top()[1] + 0.15, 0], [x_optimal, steps.get_bottom()[1] - 0.15, 0],
                               color=PALETTE.text, stroke_width=3, dash_length=0.1)

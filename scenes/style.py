@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from manim import Text
+from manim import Text, UpdateFromFunc
 
 from pipeline.settings import load_settings
 
@@ -89,3 +89,9 @@ def mono(s: str, size: int = SIZE.token, color: str | None = None, **kw) -> Text
 
 def title(s: str, color: str | None = None) -> Text:
     return text(s, SIZE.title, color, weight="BOLD")
+
+
+def switch(old: Text, new: Text) -> UpdateFromFunc:
+    """Replace a changing text (a count, an epoch) at once: a Transform between different glyphs reads as garbage
+    half-way."""
+    return UpdateFromFunc(old, lambda m: m.become(new))

@@ -1,8 +1,8 @@
 """Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, CurvedArrow, Dot, FadeIn, FadeOut, GrowFromCenter,
-                   Indicate, LaggedStart, Transform, VGroup, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, FadeIn, GrowFromCenter,
+                   Indicate, LaggedStart, VGroup)
 
 from scenes.segment import SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, text
@@ -38,7 +38,7 @@ class TaskGoal(SegmentScene):
 
     def body(self):
         agent, key_cell, door = self.rec.dataset["showcase"][SHOWCASE]["layout"]
-        track = WorldTrack([agent, key_cell, door], cell=1.15).shift(DOWN * 0.5)
+        track = WorldTrack([agent, key_cell, door], cell=1.15, chip=False).shift(DOWN * 0.5)
         self.add(track)
         to_key = CurvedArrow(track.center_of(agent) + DOWN * 0.7, track.center_of(key_cell) + DOWN * 0.7,
                              angle=-1.2, color=PALETTE.key, stroke_width=6)
@@ -48,7 +48,7 @@ class TaskGoal(SegmentScene):
             [("walk to the key", PALETTE.key), ("pick it up", PALETTE.key), ("carry it to the door", PALETTE.door),
              ("open it", PALETTE.success)], 1)]).arrange(RIGHT, buff=0.6).to_edge(UP, buff=1.3)
         steps.scale_to_fit_width(min(steps.width, 12.5))
-        self.play_until(self.cue("walk"), FadeIn(track.chip))
+        self.play_until(self.cue("walk"), Indicate(track.agent, color=PALETTE.agent))
         self.play_until(self.cue("pick"), FadeIn(steps[0]), GrowFromCenter(to_key),
                         Indicate(track.key, color=PALETTE.key))
         track.position = key_cell

@@ -10,7 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Dot, FadeIn, FadeOut, 
                    Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
-from scenes.style import MOTION, PALETTE, SIZE, mono, text
+from scenes.style import MOTION, PALETTE, SIZE, mono, switch, text
 
 
 class HoldingChip(VGroup):
@@ -129,11 +129,9 @@ class StepCounter(VGroup):
         self.add(self.text)
 
     def set(self, value: int) -> UpdateFromFunc:
-        """Switch to a new count at once (a morph between digits reads as garbage mid-way)."""
         self.value = value
         new = text(f"{self.label}: {value}", SIZE.label, self.tint).move_to(self.text, aligned_edge=DOWN)
-        new.align_to(self.text, direction=[-1, 0, 0])
-        return UpdateFromFunc(self.text, lambda m: m.become(new))
+        return switch(self.text, new.align_to(self.text, direction=[-1, 0, 0]))
 
 
 def backdrop(mob, pad: float = 0.3) -> Rectangle:

@@ -10,7 +10,7 @@ from scenes.icons import key as key_icon
 from scenes.icons import tick
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars
 from scenes.segment import SegmentScene
-from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, text
+from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, switch, text
 from scenes.task import SHOWCASE, pct
 from scenes.track import StepCounter, WorldTrack, backdrop
 
@@ -117,7 +117,9 @@ def held_out_grid(layouts: list[list[int]], n_cells: int, columns: int = 9, widt
     for agent, key_cell, _ in layouts:
         tile = RoundedRectangle(width=width, height=0.22, corner_radius=0.05, stroke_width=0,
                                 fill_color=PALETTE.panel_edge, fill_opacity=1)
-        x = lambda i: tile.get_left()[0] + 0.03 + (i + 0.5) * (width - 0.06) / n_cells
+        def x(i: int) -> float:
+            return tile.get_left()[0] + 0.03 + (i + 0.5) * (width - 0.06) / n_cells
+
         tiles.add(VGroup(tile, Dot([x(agent), 0, 0], radius=0.035, color=PALETTE.text),
                          Dot([x(key_cell), 0, 0], radius=0.035, color=PALETTE.muted)))
     return tiles.arrange_in_grid(cols=columns, buff=(0.08, 0.08))
@@ -154,7 +156,7 @@ class ErrorStrip(VGroup):
         new = text(str(self.counts[epoch]), SIZE.label, self.color, weight="BOLD")
         new.move_to(self.value, aligned_edge=LEFT)
         self.add(self.place(epoch))
-        return AnimationGroup(GrowFromEdge(self.bars[epoch], DOWN), Transform(self.value, new))
+        return AnimationGroup(GrowFromEdge(self.bars[epoch], DOWN), switch(self.value, new))
 
     def light(self) -> AnimationGroup:
         return self.name.animate.set_color(self.color)
@@ -233,8 +235,8 @@ class Lane(VGroup):
 
 def later(scene, at: float, animation) -> None:
     """Start `animation` (a single one, not a group) at scene time `at` and let it run alongside whatever is played
-    then, across many short plays. Progress is read from the scene clock: Manim's own turn_animation_into_updater counts frame deltas,
-    which lose a frame at the start of every play and fall seconds behind over forty one-step plays."""
+    then, across many short plays. Progress is read from the scene clock: Manim's own turn_animation_into_updater
+    counts frame deltas, which lose a frame at the start of every play and fall seconds behind over forty plays."""
     animation.suspend_mobject_updating = False
     animation.begin()
 
@@ -459,7 +461,7 @@ class LearningProcess(SegmentScene):
         for e in range(1, epochs + 1):
             until = start + (end - start) * e / epochs
             anims = [planner_strip.show(e), doer_strip.show(e),
-                     Transform(clock, text(f"epoch {e} / {epochs}", SIZE.label).move_to(clock))]
+                     switch(clock, text(f"epoch {e} / {epochs}", SIZE.label).move_to(clock))]
             if wrong[e - 1][0]:
                 anims.append(panel.planner.pulse(PALETTE.planner_error))
             if wrong[e - 1][1]:

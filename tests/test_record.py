@@ -91,5 +91,7 @@ def test_same_seed_gives_identical_recordings(tmp_path):
         outs.append(out)
     for name in ("curves", "snapshots", "finals", "dataset"):
         assert (outs[0] / f"{name}.json").read_bytes() == (outs[1] / f"{name}.json").read_bytes(), name
-    strip = lambda p: {k: v for k, v in json.loads((p / "summary.json").read_text()).items() if k != "train_seconds"}
+    def strip(p):
+        return {k: v for k, v in json.loads((p / "summary.json").read_text()).items() if k != "train_seconds"}
+
     assert strip(outs[0]) == strip(outs[1])
