@@ -46,7 +46,7 @@ setup:
 
 # Train every model and record its learning to build/model/
 train: setup
-    {{python}} -m model.record
+    {{python}} -m pipeline train
 
 # Check narration scripts against the text-to-speech rules (no files: every narrated script)
 lint-scripts *FILES: setup

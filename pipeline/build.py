@@ -53,10 +53,10 @@ def model_key(quick: bool) -> str:
     return content_hash("model-v1", sorted((ROOT / "model").glob("*.py")), repr(cfg), quick)
 
 
-def ensure_recording(quick: bool = False) -> None:
+def ensure_recording(quick: bool = False, force: bool = False) -> None:
     """Train and record unless build/model already holds the recording of this code and these settings."""
     key, stamp = model_key(quick), MODEL_DIR / ".key"
-    if stamp.exists() and stamp.read_text() == key and (MODEL_DIR / "summary.json").exists():
+    if not force and stamp.exists() and stamp.read_text() == key and (MODEL_DIR / "summary.json").exists():
         return
     console.print("[bold]train[/] recording the model's learning…")
     from model import record
@@ -271,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("preview", help="one segment, fast, with its narration")
     p.add_argument("segment")
     sub.add_parser("contact-sheet", help="a PNG with the middle frame of every segment")
+    t = sub.add_parser("train", help="train and record the models (always, even if the recording is current)")
+    t.add_argument("--quick", action="store_true", help="short training (smoke runs)")
     args = ap.parse_args(argv)
     try:
         if args.command == "render":
@@ -278,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             report = render_film(args.quick, quality, args.only)
             console.print(f"[green]done[/] {rel(FILM)}: {report['seconds']['video']:.1f} s, "
                           f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}")
+        elif args.command == "train":
+            ensure_recording(args.quick, force=True)
         elif args.command == "preview":
             console.print(f"[green]done[/] {rel(preview(args.segment))}")
         else:

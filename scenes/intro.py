@@ -1,121 +1,272 @@
-"""Part 1, the intro (segments 02-05): the question, the black box, opening it, and the road map."""
+"""Part 1, the intro (segments 02-05): the question, the black box, the box opened on the real run, the road map.
+
+The small helpers at the top (mini tracks, example cards, the mystery box and its lid, card veils) are shared with
+scenes/summary.py, which closes the film with the same pictures.
+"""
 from __future__ import annotations
 
-import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart, Rotate, VGroup
+import math
+
+from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowArrow,
+                   GrowFromCenter, LaggedStart, Line, MoveAlongPath, Rectangle, RoundedRectangle, Rotate, Transform,
+                   UpdateFromAlphaFunc, VGroup, rate_functions)
 
 from scenes.charts import LineChart
 from scenes.icons import black_box, brain
-from scenes.panel import token
 from scenes.segment import SegmentScene
-from scenes.style import MOTION, PALETTE, SIZE, mono, text
-from scenes.track import WorldTrack, backdrop, play_episode
+from scenes.style import MOTION, PALETTE, SIZE, switch, text
+from scenes.track import StepCounter, WorldTrack, backdrop, play_episode
 
-SHOWCASE = 0
+SHOWCASE = 0   # the middle-start layout of the production plan: agent at 4, key at 1, door at 9
+QUICK = 1      # showcase [5, 8, 9]: its trained rollout is short enough to replay in a second or two
+BOX_W, BOX_H = 3.6, 2.4   # the black box keeps one size and place from 03 to 04, so the cut between them is clean
+BOX_AT = DOWN * 0.2
 
 
-def example_card(i: int) -> VGroup:
-    """A small card standing for one training example."""
-    card = backdrop(VGroup(text(f"example {i}", SIZE.small, PALETTE.muted)), pad=0.18)
-    return VGroup(card, text(f"example {i}", SIZE.small, PALETTE.muted).move_to(card))
+# --- Shared pictures ------------------------------------------------------------------------------------------------
 
+def mini_track(layout: list[int], cell: float) -> WorldTrack:
+    """The recurring track as an icon: no cell numbers, no memory chip."""
+    return WorldTrack(layout, cell=cell, numbers=False, chip=False)
+
+
+def example_card(layout: list[int], cell: float = 0.26) -> VGroup:
+    """One demonstration as a card: its layout with the demonstrated route, first to the key, then to the door."""
+    track = mini_track(layout, cell)
+    agent, key_cell, door = (track.center_of(i) for i in layout)
+    lift = UP * cell * 0.7
+    route = VGroup(Line(agent + lift, key_cell + lift, color=PALETTE.key, stroke_width=3),
+                   Line(key_cell + lift * 1.35, door + lift * 1.35, color=PALETTE.door, stroke_width=3))
+    content = VGroup(track, route)
+    return VGroup(backdrop(content, pad=0.18), content)
+
+
+def mystery_box() -> VGroup:
+    """The black box with a question mark on its front: [body, lid], mark. The mark starts hidden."""
+    box = black_box(BOX_W, BOX_H)
+    mark = text("?", SIZE.title, PALETTE.text, weight="BOLD").move_to(box).set_opacity(0)
+    return VGroup(box, mark)
+
+
+def split_lid(box: VGroup) -> VGroup:
+    """Replace the box's lid by two flaps hinged at its corners (one long lid would swing out of the frame)."""
+    lid = box[0][1]
+    flaps = VGroup(*[Line(corner, lid.get_center(), stroke_color=PALETTE.muted, stroke_width=6)
+                     for corner in (lid.get_start(), lid.get_end())])
+    box[0].remove(lid).add(flaps)
+    return flaps
+
+
+def swing_open(flaps: VGroup) -> list:
+    """Both flaps swing up and outwards about their hinges."""
+    return [Rotate(flap, angle=sign * 0.62 * PI, about_point=flap.get_start())
+            for flap, sign in zip(flaps, (1, -1))]
+
+
+def new_dots(scene: SegmentScene, before: list) -> VGroup:
+    """The trail dots `play_episode` added to the scene since `before` (it does not hand them back)."""
+    return VGroup(*[m for m in scene.mobjects if isinstance(m, Dot) and m not in before])
+
+
+def veiled(content: VGroup, color: str, width: float, height: float) -> VGroup:
+    """A topic card whose content starts dimmed under a veil; `light(card)` lifts the veil in the role colour."""
+    frame = RoundedRectangle(width=width, height=height, corner_radius=0.25, stroke_color=PALETTE.panel_edge,
+                             stroke_width=3, fill_color=PALETTE.panel, fill_opacity=1)
+    content.move_to(frame)
+    veil = frame.copy().set_stroke(width=0).set_fill(PALETTE.background, 0.72)
+    card = VGroup(frame, content, veil)
+    card.tint = color   # not `color`: assigning Mobject.color repaints the whole group
+    return card
+
+
+def light(card: VGroup) -> list:
+    frame, _, veil = card
+    return [FadeOut(veil), frame.animate.set_stroke(card.tint, 4)]
+
+
+def planner_doer(box_w: float = 2.6, box_h: float = 0.75, size: int = SIZE.small, gap: float = 0.6) -> VGroup:
+    """The hierarchical model as an icon: a Planner box over a Doer box with the sub-goal arrow between them
+    (the full HrmPanel, scaled down, would shrink its text below the smallest size). Parts: .planner, .doer, .arrow."""
+    def box(name: str, color: str) -> VGroup:
+        frame = RoundedRectangle(width=box_w, height=box_h, corner_radius=0.16, stroke_color=color, stroke_width=4,
+                                 fill_color=PALETTE.panel, fill_opacity=1)
+        return VGroup(frame, text(name, size, color, weight="BOLD").move_to(frame))
+    icon = VGroup(box("Planner", PALETTE.planner), box("Doer", PALETTE.doer))
+    icon.planner, icon.doer = icon
+    icon.doer.next_to(icon.planner, DOWN, buff=gap)
+    icon.arrow = Arrow(icon.planner.get_bottom(), icon.doer.get_top(), buff=0.05, color=PALETTE.planner,
+                       stroke_width=5)
+    return icon.add(icon.arrow)
+
+
+def shortened(episode: dict, n_steps: int) -> dict:
+    """The first n steps of a recorded episode (the rest is summarised by its real step count)."""
+    return {**episode, "steps": episode["steps"][:n_steps]}
+
+
+# --- Segments -------------------------------------------------------------------------------------------------------
 
 class Hook(SegmentScene):
-    """A brain ringed by question marks; on "watch", a real trained rollout appears beneath it."""
+    """An AI brain circled by question marks; they sink into it and the task comes out, with the trained agent."""
     segment = "02-hook"
 
     def body(self):
-        mind = brain(2.4, PALETTE.text).shift(UP * 1.0)
-        marks = VGroup(*[text("?", SIZE.heading, color, weight="BOLD").move_to(
-            mind.get_center() + 1.9 * np.array([np.cos(a), np.sin(a), 0]))
-            for a, color in zip(np.linspace(0, 2 * np.pi, 5, endpoint=False),
-                                (PALETTE.planner, PALETTE.doer, PALETTE.key, PALETTE.door, PALETTE.muted))])
-        self.play_until(self.cue("learn"), FadeIn(mind, scale=0.8), LaggedStart(*[FadeIn(m) for m in marks]))
-        self.play_until(self.cue("skip"), Rotate(marks, angle=np.pi / 2, about_point=mind.get_center()),
-                        Indicate(mind, color=PALETTE.key, scale_factor=1.05))
-        self.play_until(self.cue("today"), marks.animate.set_opacity(0.25), mind.animate.set_stroke(opacity=0.5))
-        episode = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
-        # left of centre: the presenter sits in the bottom-right corner of this segment
-        track = WorldTrack(episode["layout"], cell=0.8, chip=False).next_to(mind, DOWN, buff=0.9).set_x(-1.2)
-        self.play(FadeOut(marks), FadeIn(track, shift=UP * 0.3), run_time=MOTION.move)
-        play_episode(self, track, episode, end=self.length - 0.3)
+        center = DOWN * 0.2
+        mind = brain(2.8, PALETTE.text).move_to(center)
+        rx, ry = 3.1, 1.75
+        marks = VGroup(*[text("?", SIZE.heading + 8 * (i % 2), PALETTE.planner if i % 3 == 0 else PALETTE.muted,
+                              weight="BOLD") for i in range(6)])
+        phase = {"angle": 0.0, "radius": 1.0}
+
+        def place(angle: float, radius: float) -> None:
+            for i, mark in enumerate(marks):
+                a = angle + 2 * PI * i / len(marks)
+                mark.move_to(center + radius * (RIGHT * rx * math.cos(a) + UP * ry * math.sin(a)))
+            phase.update(angle=angle, radius=radius)
+
+        def orbit(turn: float, shrink: float = 1.0, fade: bool = False) -> UpdateFromAlphaFunc:
+            """One animation for all marks: they circle the brain (and, to finish, spiral into it)."""
+            a0, r0 = phase["angle"], phase["radius"]
+
+            def update(group, alpha):
+                place(a0 + turn * alpha, r0 + (shrink - r0) * alpha)
+                if fade:
+                    group.set_opacity(1 - alpha)
+            return UpdateFromAlphaFunc(marks, update, rate_func=rate_functions.linear)
+
+        place(0.0, 1.0)
+        question = text("What does an AI learn?", SIZE.heading).move_to(UP * 2.55)
+
+        # The brain draws itself; the question marks gather around it
+        self.play_until(self.cue("learn"), Create(mind, lag_ratio=0.2),
+                        LaggedStart(*[FadeIn(m, scale=0.4) for m in marks], lag_ratio=0.2))
+        self.play_until(self.cue("trains"), FadeIn(question, shift=DOWN * 0.2), orbit(0.5))
+        # "Most explanations skip that part": the marks keep circling, unanswered
+        self.play_until(self.cue("skip"), orbit(0.6))
+        # ...then sink into the brain, where a hint of the task appears
+        episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
+        track = mini_track(episode["layout"], 0.26).move_to(center)
+        self.play_until(self.cue("today"), orbit(1.2, shrink=0.05, fade=True), FadeIn(track, scale=0.3),
+                        mind.animate.set_stroke(opacity=0.35))
+        self.remove(marks)
+
+        # "we will watch it happen": the task grows out of the brain and the trained agent sets off
+        self.play_until(self.cue("watch"), mind.animate.scale(0.7).move_to(UP * 0.95).set_stroke(opacity=0.6),
+                        track.animate.scale(0.78 / 0.26).move_to(DOWN * 1.35))
+        steps = max(1, min(4, int(self.remaining(0.2) / 0.3)))
+        play_episode(self, track, shortened(episode, steps), end=self.length - 0.2)
 
 
 class BlackBox(SegmentScene):
-    """Examples fly into a closed box, a model comes out, and the middle stays dark."""
+    """Real demonstration cards disappear into a black box; a model comes out; the middle stays hidden."""
     segment = "03-problem"
 
     def body(self):
-        box = black_box(3.6, 2.4)
+        box = mystery_box().move_to(BOX_AT).set_z_index(20)   # above every card of the deck
         label = text("training", SIZE.label, PALETTE.muted).next_to(box, UP, buff=0.3)
-        self.play_until(self.cue("Examples"), FadeIn(box, scale=0.9), FadeIn(label))
-        cards = VGroup(*[example_card(i) for i in range(1, 4)]).arrange(DOWN, buff=0.25).to_edge(LEFT, buff=1.2)
-        self.play_until(self.cue("model"), LaggedStart(*[FadeIn(c, shift=RIGHT) for c in cards], lag_ratio=0.3))
-        self.play(LaggedStart(*[c.animate.move_to(box).scale(0.3).set_opacity(0) for c in cards], lag_ratio=0.2),
-                  run_time=MOTION.move * 1.5)
-        model = token("model", PALETTE.doer).move_to(box)
-        self.play(FadeIn(model, scale=0.5), run_time=MOTION.fade)
-        self.play_until(self.cue("everything"), model.animate.next_to(box, RIGHT, buff=1.4))
-        hidden = text("?", SIZE.title, PALETTE.planner_error, weight="BOLD").move_to(box)
-        self.play_until(self.cue("hidden") + 0.6, FadeIn(hidden, scale=1.6), Indicate(box[0], color=PALETTE.muted))
+        deck = VGroup(*[example_card(d["layout"]) for d in self.rec.dataset["train"]])
+        for i, card in enumerate(deck):   # a fanned deck: the first demonstration on top
+            card.move_to(LEFT * 4.9 + BOX_AT + (UP + RIGHT) * 0.05 * i).set_z_index(len(deck) - i)
+        deck_label = text(f"{self.rec.summary['n_train']} examples", SIZE.label, PALETTE.key)
+        deck_label.next_to(deck, DOWN, buff=0.35)
+        model = brain(1.7, PALETTE.doer).move_to(box)
+        model_spot = RIGHT * 4.75 + BOX_AT
+        model_label = text("model", SIZE.label, PALETTE.doer).move_to(model_spot + DOWN * 1.3)
+        arrow_in = Arrow(deck[0].get_right(), box.get_left(), color=PALETTE.muted, stroke_width=5)
+        arrow_out = Arrow(box.get_right(), model_spot + LEFT * 1.2, color=PALETTE.muted, stroke_width=5)
+
+        # "a black box"
+        self.play_until(self.cue("box") + 0.2, GrowFromCenter(box), FadeIn(label))
+        # "Examples go in": the deck appears, then drains into the box card by card
+        self.play_until(self.cue("go"), FadeIn(deck, shift=RIGHT * 0.4), FadeIn(deck_label), GrowArrow(arrow_in))
+        swallow = [card.animate.scale(0.3).move_to(box).set_opacity(0) for card in deck]
+        self.play_until(self.cue("model"), FadeOut(deck_label), LaggedStart(*swallow, lag_ratio=0.3))
+        self.remove(deck)
+        # "a model comes out"
+        self.play_until(self.cue("out") + 0.4, model.animate.move_to(model_spot), GrowArrow(arrow_out),
+                        FadeIn(model_label))
+        # "everything in between stays hidden"
+        self.play_until(self.cue("hidden") + 0.3, box[1].animate.set_opacity(1),
+                        box[0][0].animate.set_stroke(PALETTE.text), label.animate.set_color(PALETTE.text))
 
 
 class OpenTheBox(SegmentScene):
-    """The lid comes off; inside, the recorded agent wanders before training and walks straight after."""
+    """The box opens onto the track; the recorded agent wanders (untrained), then solves it (trained)."""
     segment = "04-solution"
 
     def body(self):
-        box = black_box(10.5, 3.4).shift(DOWN * 0.2)
+        box = mystery_box().move_to(BOX_AT)
+        box[1].set_opacity(1)   # the box as segment 03 left it
+        flaps = split_lid(box)
         self.add(box)
-        lid = box[1]
-        self.play_until(self.cue("recorded"), lid.animate.shift(UP * 0.8).set_opacity(0),
-                        box[0].animate.set_fill(PALETTE.panel, 1))
-        snapshots = self.rec.snapshots
-        strip = VGroup(*[mono(str(i), SIZE.small, PALETTE.muted) for i in range(len(snapshots))])
-        strip.arrange(RIGHT, buff=0.35).next_to(box, UP, buff=0.6)
-        strip_label = text("snapshots of one real run", SIZE.small, PALETTE.muted).next_to(strip, UP, buff=0.2)
-        self.play_until(self.cue("Watch"), LaggedStart(*[FadeIn(s) for s in strip], lag_ratio=0.1),
-                        FadeIn(strip_label))
-        before = self.rec.showcase(self.rec.snapshot("untrained"), SHOWCASE)
-        track = WorldTrack(before["layout"], cell=0.85, chip=False).move_to(box[0])
-        self.play(FadeIn(track), strip[0].animate.set_color(PALETTE.planner_error), run_time=MOTION.fade)
-        wandering = {**before, "steps": before["steps"][:12]}          # a taste: the whole walk is segment 08's
-        play_episode(self, track, wandering, end=self.cue("clean"))
-        after = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
-        track.reset(after["layout"])
-        self.play(strip[0].animate.set_color(PALETTE.muted), strip[-1].animate.set_color(PALETTE.success),
-                  run_time=MOTION.fade)
-        play_episode(self, track, after, end=self.length - 0.3)
+        untrained = self.rec.showcase(self.rec.snapshot("untrained"), SHOWCASE)
+        trained = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
+        track = WorldTrack(untrained["layout"], cell=1.05, chip=False).move_to(BOX_AT + DOWN * 0.1)
+        counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
+        stage = text("untrained", SIZE.heading, PALETTE.muted).to_corner(UP + LEFT, buff=0.9).shift(DOWN * 0.3)
+        rec_dot = Dot(radius=0.11, color=PALETTE.planner_error)
+        rec_chip = VGroup(rec_dot, text("recorded", SIZE.small, PALETTE.muted)).arrange(RIGHT, buff=0.15)
+        rec_chip.move_to(UP * 2.55)
+
+        # "a tiny model for real": the lid opens, the question goes, and the track comes out of the box
+        self.play_until(self.cue("tiny"), *swing_open(flaps), FadeOut(box[1]))
+        self.play_until(self.cue("real") + 0.3, FadeOut(box, rate_func=lambda t: min(1.0, 2.5 * t)),
+                        FadeIn(track, scale=0.3, target_position=box.get_center()))
+        self.play_until(self.cue("recorded") + 0.3, FadeIn(stage), FadeIn(counter), FadeIn(rec_chip))
+
+        # The untrained agent wanders: as many recorded steps as fit before "to clean", then its real total
+        switch_at = self.cue("clean", after=self.cue("wandering")) - 0.3
+        shown = max(4, min(untrained["n_steps"], int((switch_at - 0.5 - self.now) / 0.3)))
+        before = list(self.mobjects)
+        play_episode(self, track, shortened(untrained, shown), end=switch_at - 0.5, counter=counter, trail=True,
+                     max_step_time=0.3)
+        trail = new_dots(self, before)
+        verdict = text("solved" if untrained["success"] else "not solved", SIZE.small,
+                       PALETTE.success if untrained["success"] else PALETTE.planner_error)
+        verdict.next_to(counter, DOWN, aligned_edge=RIGHT)
+        self.play_until(switch_at, counter.set(untrained["n_steps"]), FadeIn(verdict))
+
+        # The trained agent on the same start: the shortest route
+        clean = WorldTrack(trained["layout"], cell=1.05, chip=False).move_to(track)
+        trained_stage = text("trained", SIZE.heading, PALETTE.success).move_to(stage, aligned_edge=LEFT)
+        self.play(FadeOut(track), FadeOut(trail), FadeIn(clean), switch(stage, trained_stage), FadeOut(verdict),
+                  counter.set(0), run_time=MOTION.fade)
+        self.remove(track)
+        play_episode(self, clean, trained, end=self.length - 0.5, counter=counter, trail=True, max_step_time=0.3)
+        if trained["success"]:
+            self.play_until(self.length - 0.1, FadeIn(clean.solved_mark(), scale=0.6))
 
 
 class Preview(SegmentScene):
-    """Three icons for the three parts, each lit as the voice names it."""
+    """Three topic cards light up as named: the task, the hierarchical model, the training replayed."""
     segment = "05-preview"
 
     def body(self):
-        task = WorldTrack(self.rec.dataset["showcase"][SHOWCASE]["layout"], cell=0.36, numbers=False, chip=False)
-        model = VGroup(*[backdrop(text(name, SIZE.label, color, weight="BOLD"), pad=0.25).set_stroke(color, 3)
-                         for name, color in (("Planner", PALETTE.planner), ("Doer", PALETTE.doer))])
-        model = VGroup(*[VGroup(box, text(name, SIZE.label, box.get_stroke_color(), weight="BOLD").move_to(box))
-                         for box, name in zip(model, ("Planner", "Doer"))]).arrange(DOWN, buff=0.35)
+        w, h = 3.7, 3.0
+        task_card = veiled(mini_track(self.rec.dataset["showcase"][SHOWCASE]["layout"], 0.33), PALETTE.key, w, h)
+        model_icon = planner_doer()
+        model_card = veiled(model_icon, PALETTE.planner, w, h)
         curve = self.rec.curves["hrm"]
-        chart = LineChart(len(curve) - 1, (0, 1), width=2.6, height=1.6, x_label="")
-        icons = VGroup(task, model, chart).arrange(RIGHT, buff=1.2).shift(UP * 0.3)
-        names = ["the task", "the model", "the training"]
-        cards = VGroup()
-        for icon, name in zip(icons, names):
-            label = text(name, SIZE.label, PALETTE.muted).next_to(icon, DOWN, buff=0.45)
-            cards.add(VGroup(backdrop(VGroup(icon, label), pad=0.35), icon, label))
-        cards.arrange(RIGHT, buff=0.5).shift(UP * 0.3)
-        self.play(LaggedStart(*[FadeIn(c, shift=UP * 0.2) for c in cards], lag_ratio=0.2), run_time=MOTION.move)
-        line = chart.grow("heldout", [r["epoch"] for r in curve], [r["heldout_success"] for r in curve],
-                          PALETTE.success)
-        for card, cue in zip(cards, ("task", "hierarchical", "training")):
-            self.wait_until_time(self.cue(cue))
-            lit = [card[0].animate.set_stroke(PALETTE.text, 3), card[2].animate.set_color(PALETTE.text)]
-            if card is cards[2]:
-                lit += line
-            self.play(*lit, run_time=MOTION.move if card is not cards[2] else 1.5)
-        self.wait_until_time(self.cue("recordings"))
-        self.play(FadeIn(text("all replayed from one recorded run", SIZE.label).next_to(cards, DOWN, buff=0.7)),
-                  run_time=MOTION.move)
+        chart = LineChart(curve[-1]["epoch"], width=2.8, height=1.5)
+        chart_card = veiled(chart, PALETTE.success, w, h)
+        cards = VGroup(task_card, model_card, chart_card).arrange(RIGHT, buff=0.45).move_to(UP * 0.35)
+        names = VGroup(*[text(s, SIZE.label, PALETTE.muted).next_to(card, DOWN, buff=0.3) for s, card in
+                         zip(("The task", "The model", "Training"), cards)])
+        growth = chart.grow("hrm", [r["epoch"] for r in curve], [r["heldout_success"] for r in curve],
+                            PALETTE.success)
+
+        self.play_until(self.cue("first"), LaggedStart(*[FadeIn(c, shift=UP * 0.2) for c in cards], lag_ratio=0.2),
+                        FadeIn(names))
+        # Each card lights up as the voice names it
+        for card, name, word in zip(cards[:2], names, ("task", "hierarchical")):
+            self.play_until(self.cue(word) + 0.4, *light(card), name.animate.set_color(card.tint))
+        # "that learns it": a sub-goal travels down from the Planner to the Doer
+        arrow = model_icon.arrow
+        subgoal = Dot(arrow.get_start(), radius=0.1, color=PALETTE.planner)
+        self.play_until(self.cue("learns") + 0.5, MoveAlongPath(subgoal, Line(arrow.get_start(), arrow.get_end())))
+        self.play_until(self.cue("training") + 0.4, *light(chart_card), names[2].animate.set_color(PALETTE.success),
+                        FadeOut(subgoal))
+        self.play_until(self.cue("replayed"), *growth)
+        # "replayed from the recordings": the current-epoch dot runs along the measured curve
+        dot = chart.marker(0, curve[0]["heldout_success"], PALETTE.text)
+        self.play_until(self.cue("recordings") + 0.5, MoveAlongPath(dot, chart.series["hrm"]))

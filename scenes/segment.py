@@ -14,7 +14,11 @@ from manim import RIGHT, Circle, Scene, VGroup, config
 from pipeline.common import PipelineError
 from pipeline.settings import load_settings, load_storyboard
 from scenes.recording import load_narration, load_recording
-from scenes.style import CONTENT_BOTTOM, HEADER_Y, PALETTE, SAFE_X, SIZE, text
+from scenes.style import CONTENT_BOTTOM, HEADER_Y, MOTION, PALETTE, SAFE_X, SIZE, text
+
+
+def cut(t: float) -> float:
+    return float(t >= 0.5)
 
 
 class SegmentScene(Scene):
@@ -55,6 +59,13 @@ class SegmentScene(Scene):
         """The subtle source line of the honesty rule ("held-out layouts, n = 62"), bottom right above captions."""
         label = text(note, SIZE.small, PALETTE.muted)
         return label.move_to([SAFE_X - label.width / 2, CONTENT_BOTTOM + label.height / 2, 0])
+
+    def play(self, *animations, **kwargs):
+        """Reduced motion (settings `scenes.reduced_motion`): every move, bounce and fade becomes a cut half-way
+        through its time, so the timing and the story stay and the travel goes."""
+        if MOTION.reduced:
+            kwargs["rate_func"] = cut
+        super().play(*animations, **kwargs)
 
     # --- the narration clock -----------------------------------------------------------------------------------
     @property
