@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowArrow,
-                   GrowFromCenter, LaggedStart, Line, MoveAlongPath, Rectangle, RoundedRectangle, Rotate, Transform,
-                   UpdateFromAlphaFunc, VGroup, rate_functions)
+from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
+                   LaggedStart, Line, MoveAlongPath, RoundedRectangle, Rotate, UpdateFromAlphaFunc, VGroup,
+                   rate_functions)
 
 from scenes.charts import LineChart
 from scenes.icons import black_box, brain
@@ -99,6 +99,32 @@ def planner_doer(box_w: float = 2.6, box_h: float = 0.75, size: int = SIZE.small
     return icon.add(icon.arrow)
 
 
+class OrbitingMarks(VGroup):
+    """Question marks on an ellipse around a point; `orbit()` turns them as one cheap animation (no updaters)."""
+
+    def __init__(self, center, rx: float, ry: float, n: int = 6):
+        super().__init__(*[text("?", SIZE.heading + 8 * (i % 2), PALETTE.planner if i % 3 == 0 else PALETTE.muted,
+                                weight="BOLD") for i in range(n)])
+        self.pivot, self.rx, self.ry = center, rx, ry   # not `center`: a Mobject method
+        self.place(0.0, 1.0)
+
+    def place(self, angle: float, radius: float) -> None:
+        for i, mark in enumerate(self):
+            a = angle + 2 * PI * i / len(self)
+            mark.move_to(self.pivot + radius * (RIGHT * self.rx * math.cos(a) + UP * self.ry * math.sin(a)))
+        self.angle, self.radius = angle, radius
+
+    def orbit(self, turn: float, shrink: float = 1.0, fade: bool = False) -> UpdateFromAlphaFunc:
+        """Turn by `turn` radians while the ellipse scales to `shrink` (they spiral in), optionally fading out."""
+        a0, r0 = self.angle, self.radius
+
+        def update(group, alpha):
+            group.place(a0 + turn * alpha, r0 + (shrink - r0) * alpha)
+            if fade:
+                group.set_opacity(1 - alpha)
+        return UpdateFromAlphaFunc(self, update, rate_func=rate_functions.linear)
+
+
 def shortened(episode: dict, n_steps: int) -> dict:
     """The first n steps of a recorded episode (the rest is summarised by its real step count)."""
     return {**episode, "steps": episode["steps"][:n_steps]}
@@ -113,40 +139,19 @@ class Hook(SegmentScene):
     def body(self):
         center = DOWN * 0.2
         mind = brain(2.8, PALETTE.text).move_to(center)
-        rx, ry = 3.1, 1.75
-        marks = VGroup(*[text("?", SIZE.heading + 8 * (i % 2), PALETTE.planner if i % 3 == 0 else PALETTE.muted,
-                              weight="BOLD") for i in range(6)])
-        phase = {"angle": 0.0, "radius": 1.0}
-
-        def place(angle: float, radius: float) -> None:
-            for i, mark in enumerate(marks):
-                a = angle + 2 * PI * i / len(marks)
-                mark.move_to(center + radius * (RIGHT * rx * math.cos(a) + UP * ry * math.sin(a)))
-            phase.update(angle=angle, radius=radius)
-
-        def orbit(turn: float, shrink: float = 1.0, fade: bool = False) -> UpdateFromAlphaFunc:
-            """One animation for all marks: they circle the brain (and, to finish, spiral into it)."""
-            a0, r0 = phase["angle"], phase["radius"]
-
-            def update(group, alpha):
-                place(a0 + turn * alpha, r0 + (shrink - r0) * alpha)
-                if fade:
-                    group.set_opacity(1 - alpha)
-            return UpdateFromAlphaFunc(marks, update, rate_func=rate_functions.linear)
-
-        place(0.0, 1.0)
+        marks = OrbitingMarks(center, rx=3.1, ry=1.75)
         question = text("What does an AI learn?", SIZE.heading).move_to(UP * 2.55)
 
         # The brain draws itself; the question marks gather around it
         self.play_until(self.cue("learn"), Create(mind, lag_ratio=0.2),
                         LaggedStart(*[FadeIn(m, scale=0.4) for m in marks], lag_ratio=0.2))
-        self.play_until(self.cue("trains"), FadeIn(question, shift=DOWN * 0.2), orbit(0.5))
+        self.play_until(self.cue("trains"), FadeIn(question, shift=DOWN * 0.2), marks.orbit(0.5))
         # "Most explanations skip that part": the marks keep circling, unanswered
-        self.play_until(self.cue("skip"), orbit(0.6))
+        self.play_until(self.cue("skip"), marks.orbit(0.6))
         # ...then sink into the brain, where a hint of the task appears
         episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
         track = mini_track(episode["layout"], 0.26).move_to(center)
-        self.play_until(self.cue("today"), orbit(1.2, shrink=0.05, fade=True), FadeIn(track, scale=0.3),
+        self.play_until(self.cue("today"), marks.orbit(1.2, shrink=0.05, fade=True), FadeIn(track, scale=0.3),
                         mind.animate.set_stroke(opacity=0.35))
         self.remove(marks)
 

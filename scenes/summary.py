@@ -5,7 +5,7 @@ reads as a look back; every number is the run's own.
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, CurvedArrow, Circle, Create, FadeIn, FadeOut, Flash,
+from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, Circle, Create, FadeIn, FadeOut, Flash,
                    GrowFromCenter, Indicate, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup)
 
 from pipeline.settings import load_settings
@@ -15,7 +15,7 @@ from scenes.intro import (QUICK, SHOWCASE, example_card, mini_track, mystery_box
                           swing_open)
 from scenes.panel import token
 from scenes.segment import SegmentScene
-from scenes.style import MOTION, PALETTE, SAFE_X, SIZE, mono, text
+from scenes.style import PALETTE, SAFE_X, SIZE, mono, text
 from scenes.task import pct
 from scenes.track import backdrop, play_episode
 
@@ -50,13 +50,13 @@ class RecapTask(SegmentScene):
         track = mini_track(episode["layout"], 1.05).shift(DOWN * 0.7)
         plan = subgoal_order(episode)
         tokens = VGroup(*[token(name, PALETTE.planner) for name in plan]).arrange(RIGHT, buff=0.9)
-        tokens.move_to(UP * 1.9)
-        links = VGroup(*[text("→", SIZE.label, PALETTE.muted).move_to(VGroup(a, b)) for a, b in
-                         zip(tokens, tokens[1:])])
+        links = VGroup(*[text("→", SIZE.label, PALETTE.muted).move_to((a.get_right() + b.get_left()) / 2)
+                         for a, b in zip(tokens, tokens[1:])])
         slots = VGroup(*[RoundedRectangle(width=t.width, height=t.height, corner_radius=0.2,
                                           stroke_color=PALETTE.panel_edge, stroke_width=3).move_to(t)
                          for t in tokens])
         plan_label = text("plan", SIZE.small, PALETTE.planner).next_to(slots, LEFT, buff=0.4)
+        VGroup(plan_label, slots, tokens, links).move_to(UP * 1.9)
         to_key = CurvedArrow(track.center_of(agent) + DOWN * 0.65, track.center_of(key_cell) + DOWN * 0.65,
                              angle=-1.2, color=PALETTE.key, stroke_width=6)
         to_door = CurvedArrow(track.center_of(key_cell) + UP * 0.65, track.center_of(door) + UP * 0.65,
@@ -100,16 +100,17 @@ class RecapHrm(SegmentScene):
 
         # "A hierarchical model splits thinking into planning and doing"
         self.play_until(self.cue("splits"), FadeIn(icon, scale=0.9))
-        subgoal.move_to(icon.planner)
-        self.play_until(self.cue("planning") + 0.5, FadeIn(subgoal, scale=0.6),
+        # the Planner's recorded first sub-goal comes down beside the arrow; the Doer's first action goes out
+        subgoal.next_to(icon.planner, DOWN, buff=0.1).align_to(icon.planner, LEFT).shift(LEFT * 0.4)
+        self.play_until(self.cue("planning") + 0.5, FadeIn(subgoal, shift=DOWN * 0.3),
                         Indicate(icon.planner[0], color=PALETTE.planner, scale_factor=1.05))
-        action.move_to(icon.doer)
-        self.play_until(self.cue("doing") + 0.3, subgoal.animate.next_to(icon.arrow, LEFT, buff=0.2),
-                        FadeIn(action, scale=0.6))
+        action.next_to(icon.doer, RIGHT, buff=0.2)
+        self.play_until(self.cue("doing") + 0.4, Indicate(icon.doer[0], color=PALETTE.doer, scale_factor=1.05),
+                        FadeIn(action, shift=RIGHT * 0.5))
         # "On a task this small": the icon steps aside for the measured comparison
         self.play_until(self.cue("small") + 0.4, VGroup(icon, subgoal).animate.move_to(LEFT * 4.6 + DOWN * 0.1),
-                        FadeOut(action, shift=RIGHT * 0.6), FadeIn(heading))
-        self.play_until(self.cue("flat"), grow_bars(bars, lag=0.25), FadeIn(heldout_note(self)))
+                        FadeOut(action, shift=RIGHT * 0.3, rate_func=lambda t: min(1.0, 3 * t)))
+        self.play_until(self.cue("flat"), grow_bars(bars, lag=0.25), FadeIn(heading), FadeIn(heldout_note(self)))
         # "a flat model of the same size came close": its row lights up, with both parameter counts
         self.play_until(self.cue("size") + 0.4, flat_row.bar.animate.set_fill(PALETTE.text),
                         flat_row.name.animate.set_color(PALETTE.text), FadeIn(sizes))
@@ -122,7 +123,7 @@ class RecapViz(SegmentScene):
     segment = "27-recap-viz"
 
     def body(self):
-        box = mystery_box().scale(0.62).move_to(UP * 1.55)
+        box = mystery_box().scale(0.55).move_to(UP * 1.2)
         box[1].set_opacity(1)
         flaps = split_lid(box)
         self.add(box)
@@ -196,7 +197,7 @@ class KeyInsight(SegmentScene):
     @staticmethod
     def prior() -> VGroup:
         """The base stage as a picture: the agent and a marked cell (no key, no door), and an arrow to the mark."""
-        track = mini_track([2, 0, 9], 0.27)
+        track = mini_track([2, 0, 9], 0.25)
         track.remove(track.key, track.door)
         mark = Circle(radius=0.1, stroke_width=0, fill_color=PALETTE.doer, fill_opacity=1).move_to(track.center_of(7))
         walk = CurvedArrow(track.center_of(2) + UP * 0.25, track.center_of(7) + UP * 0.25, angle=-0.9,
@@ -205,9 +206,10 @@ class KeyInsight(SegmentScene):
         return VGroup(VGroup(track, mark, walk), caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
 
     def examples(self, n: int) -> VGroup:
-        """The demonstrations as a small grid of real example cards."""
-        cards = VGroup(*[example_card(d["layout"], cell=0.085) for d in self.rec.dataset["train"][:n]])
-        cards.arrange_in_grid(rows=2, buff=0.1)
+        """The demonstrations as a fanned deck of real example cards."""
+        cards = VGroup(*[example_card(d["layout"], cell=0.19) for d in self.rec.dataset["train"][:n]])
+        for i, card in enumerate(cards):   # a fanned deck, the first example on top
+            card.shift((UP + RIGHT) * 0.045 * i).set_z_index(n - i)
         caption = VGroup(text(f"{n} examples", SIZE.label, PALETTE.key), text("shortest routes", SIZE.small,
                                                                               PALETTE.muted))
         return VGroup(cards, caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
@@ -216,7 +218,7 @@ class KeyInsight(SegmentScene):
         episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
         caption = VGroup(text("behavior", SIZE.label, PALETTE.success), text("new layouts solved", SIZE.small,
                                                                             PALETTE.muted))
-        return VGroup(mini_track(episode["layout"], 0.27), caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
+        return VGroup(mini_track(episode["layout"], 0.25), caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
 
 
 class CallToAction(SegmentScene):
@@ -232,9 +234,12 @@ class CallToAction(SegmentScene):
             (self.paper_icon(PALETTE.doer), "TRM paper", links.trm_paper),
             (self.paper_icon(PALETTE.key), "BabyAI paper", links.babyai_paper))])
         label_w = max(row[1].width for row in rows)
-        for row in rows:   # one column for the names, one for the addresses
-            row[2].next_to(row[0], RIGHT, buff=0.35 + label_w + 0.5)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.42).move_to(UP * 0.2).to_edge(LEFT, buff=1.1)
+        for i, (icon, name, address) in enumerate(rows):   # three columns: icons, names, addresses
+            y = -i * 0.8
+            icon.move_to([0.3, y, 0])
+            name.move_to([0.75 + name.width / 2, y, 0])
+            address.move_to([0.75 + label_w + 0.5 + address.width / 2, y, 0])
+        rows.move_to(DOWN * 0.05).to_edge(LEFT, buff=1.05)
         card = backdrop(rows, pad=0.4)
         heading = text("Try it yourself", SIZE.heading, weight="BOLD").next_to(card, UP, buff=0.35)
         heading.align_to(card, LEFT)
@@ -266,10 +271,7 @@ class CallToAction(SegmentScene):
     def link_row(icon: VGroup, label: str, url: str) -> VGroup:
         name = text(label, SIZE.label, weight="BOLD")
         address = mono(url.removeprefix("https://"), SIZE.small, PALETTE.muted)
-        row = VGroup(icon, name, address)
-        name.next_to(icon, RIGHT, buff=0.35)
-        address.next_to(name, RIGHT, buff=0.5)
-        return row
+        return VGroup(icon, name, address)
 
     @staticmethod
     def demo_icon() -> VGroup:
