@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
 from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, content_hash, made_once,
-                             rel, run_tool)
+                             read_json, rel, run_tool, write_json)
 from pipeline.narrate import narrate
 from pipeline.settings import Segment, Settings, find_segment, load_settings, load_storyboard
 
@@ -161,10 +161,18 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
 
 
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
-    """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all."""
+    """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all. The film
+    and its companions are keyed like every stage: an unchanged film with a passing report is left as it is."""
     key = content_hash("film-v1", [c.key for c in clips], settings.music.__dict__, settings.video.__dict__,
                        settings.seed)
+    companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
+    report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
+                              settings.links.__dict__, ASSETS / "thumbnail.svg")
     key_file = FILM.with_suffix(".key")
+    if verify.REPORT.exists() and all(p.exists() for p in companions[:-1]):
+        report = read_json(verify.REPORT)
+        if report.get("key") == report_key and report.get("ok"):
+            return report
     if not (FILM.exists() and key_file.exists() and key_file.read_text() == key):
         total = sum(segment_lengths(storyboard, timings)[s.id][1] for s in storyboard)
         bed = music.bed_for(settings, total + settings.music.tail_seconds, cached("music", content_hash(
@@ -189,8 +197,9 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
     if gif_seg:
         metadata.make_gif(FILM, GIF, gif_seg.start, gif_seg.seconds)
-    return verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT,
-                         [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF])
+    report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions)
+    write_json(verify.REPORT, {**report, "key": report_key})
+    return report
 
 
 def render_film(quick: bool = False, quality: render.Quality | None = None, only: list[str] | None = None) -> dict:

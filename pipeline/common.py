@@ -91,15 +91,21 @@ def content_hash(*parts) -> str:
 
 
 def made_once(out: Path, make) -> Path:
-    """A cache entry: reuse `out` if it exists and still has the digest sealed beside it when it was made;
+    """A cache entry: reuse `out` if it exists and is still the file sealed beside it when it was made (same size
+    and modification time: a truncated, rewritten or half-copied entry fails this, and checking it costs nothing);
     otherwise (missing, damaged, or never finished) call make(out) and seal the result."""
     out = Path(out)
-    seal = out.with_name(out.name + ".sha256")
-    if out.exists() and seal.exists() and seal.read_text() == file_digest(out):
+    seal = out.with_name(out.name + ".seal")
+
+    def fingerprint() -> str:
+        stat = out.stat()
+        return f"{stat.st_size} {stat.st_mtime_ns}"
+
+    if out.exists() and seal.exists() and seal.read_text() == fingerprint():
         return out
     out.unlink(missing_ok=True)
     make(out)
-    write_text(seal, file_digest(out))
+    write_text(seal, fingerprint())
     return out
 
 
