@@ -5,29 +5,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import yaml
 from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, AnimationGroup, Arc, Arrow, Circle, Create, DashedVMobject,
                    Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, GrowFromEdge, LaggedStart, Line, Polygon,
                    Rectangle, ReplacementTransform, Rotate, RoundedRectangle, Succession, Transform, VGroup, VMobject)
 
-from pipeline.settings import PAPER
 from scenes.charts import bar_chart, grow_bars, log_scale
 from scenes.icons import Door, brain, red_cross
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars, token
 from scenes.segment import SegmentScene
-from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SIZE, mono, text
+from scenes.recording import SHOWCASE, citation, load_paper
+from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, text
 from scenes.track import WorldTrack
 
-SHOWCASE = 0            # the showcase layout part 2 followed: agent at 4, key at 1, door at 9
 PANEL_X = -2.7          # the Planner/Doer diagram of segments 11-13 sits left; its right side is for charts
 TRM_COLORS = [PALETTE.planner, PALETTE.doer]   # TRM: one network doing both modules' work, drawn as their blend
 
 
 # Section: small helpers (candidates for the toolkit)
-
-def pct(x: float) -> str:
-    return f"{round(100 * x)} %"
-
 
 def count_label(n: float) -> str:
     """A parameter count as people say it: 7,689 · 7M · 27M · 1B."""
@@ -35,15 +29,6 @@ def count_label(n: float) -> str:
         if n >= size:
             return f"{n / size:g}{suffix}"
     return f"{int(n):,}"
-
-
-def load_paper() -> dict:
-    return yaml.safe_load(PAPER.read_text())
-
-
-def citation(fact: dict) -> str:
-    """'Wang et al. 2025, Hierarchical Reasoning Model, arXiv…' → 'Wang et al. 2025'."""
-    return fact["source"].split(",")[0].split(":")[0]
 
 
 def snowflake(size: float = 0.6, color: str | None = None) -> VGroup:

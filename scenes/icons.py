@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, Cross, Line, Polygon, Rectangle, RoundedRectangle, VGroup,
-                   VMobject)
+from manim import (DOWN, LEFT, PI, RIGHT, UP, Arc, Circle, Cross, Line, Polygon, Rectangle, Rotate, RoundedRectangle,
+                   VGroup, VMobject)
 
-from scenes.style import PALETTE
+from scenes.style import PALETTE, SIZE, text
 
 
 def person(height: float = 0.7, color: str | None = None) -> VGroup:
@@ -82,3 +82,25 @@ def lightbulb(height: float = 1.6, color: str | None = None) -> VGroup:
     filament = VMobject(stroke_color=color, stroke_width=5).set_points_smoothly(
         [np.array([x, 0.08 * (-1) ** i, 0]) for i, x in enumerate(np.linspace(-0.2, 0.2, 6))])
     return VGroup(glass, base, filament).scale_to_fit_height(height)
+
+
+def mystery_box(width: float = 3.6, height: float = 2.4) -> VGroup:
+    """The black box with a question mark on its front: [body, lid], mark. The mark starts hidden."""
+    box = black_box(width, height)
+    mark = text("?", SIZE.title, PALETTE.text, weight="BOLD").move_to(box).set_opacity(0)
+    return VGroup(box, mark)
+
+
+def split_lid(box: VGroup) -> VGroup:
+    """Replace the box's lid by two flaps hinged at its corners (one long lid would swing out of the frame)."""
+    lid = box[0][1]
+    flaps = VGroup(*[Line(corner, lid.get_center(), stroke_color=PALETTE.muted, stroke_width=6)
+                     for corner in (lid.get_start(), lid.get_end())])
+    box[0].remove(lid).add(flaps)
+    return flaps
+
+
+def swing_open(flaps: VGroup) -> list:
+    """Both flaps swing up and outwards about their hinges."""
+    return [Rotate(flap, angle=sign * 0.62 * PI, about_point=flap.get_start())
+            for flap, sign in zip(flaps, (1, -1))]

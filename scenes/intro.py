@@ -8,65 +8,22 @@ from __future__ import annotations
 import math
 
 from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
-                   LaggedStart, Line, MoveAlongPath, RoundedRectangle, Rotate, UpdateFromAlphaFunc, VGroup,
+                   LaggedStart, Line, MoveAlongPath, RoundedRectangle, UpdateFromAlphaFunc, VGroup,
                    rate_functions)
 
 from scenes.charts import LineChart
-from scenes.icons import black_box, brain
+from scenes.icons import brain, mystery_box, split_lid, swing_open
+from scenes.panel import planner_doer
+from scenes.recording import QUICK, SHOWCASE
 from scenes.segment import SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, switch, text
-from scenes.track import StepCounter, WorldTrack, backdrop, play_episode
+from scenes.track import DemoCard, StepCounter, WorldTrack, mini_track, play_episode
 
-SHOWCASE = 0   # the middle-start layout of the production plan: agent at 4, key at 1, door at 9
-QUICK = 1      # showcase [5, 8, 9]: its trained rollout is short enough to replay in a second or two
 BOX_W, BOX_H = 3.6, 2.4   # the black box keeps one size and place from 03 to 04, so the cut between them is clean
 BOX_AT = DOWN * 0.2
 
 
 # --- Shared pictures ------------------------------------------------------------------------------------------------
-
-def mini_track(layout: list[int], cell: float) -> WorldTrack:
-    """The recurring track as an icon: no cell numbers, no memory chip."""
-    return WorldTrack(layout, cell=cell, numbers=False, chip=False)
-
-
-def example_card(layout: list[int], cell: float = 0.26) -> VGroup:
-    """One demonstration as a card: its layout with the demonstrated route, first to the key, then to the door."""
-    track = mini_track(layout, cell)
-    agent, key_cell, door = (track.center_of(i) for i in layout)
-    lift = UP * cell * 0.7
-    route = VGroup(Line(agent + lift, key_cell + lift, color=PALETTE.key, stroke_width=3),
-                   Line(key_cell + lift * 1.35, door + lift * 1.35, color=PALETTE.door, stroke_width=3))
-    content = VGroup(track, route)
-    return VGroup(backdrop(content, pad=0.18), content)
-
-
-def mystery_box() -> VGroup:
-    """The black box with a question mark on its front: [body, lid], mark. The mark starts hidden."""
-    box = black_box(BOX_W, BOX_H)
-    mark = text("?", SIZE.title, PALETTE.text, weight="BOLD").move_to(box).set_opacity(0)
-    return VGroup(box, mark)
-
-
-def split_lid(box: VGroup) -> VGroup:
-    """Replace the box's lid by two flaps hinged at its corners (one long lid would swing out of the frame)."""
-    lid = box[0][1]
-    flaps = VGroup(*[Line(corner, lid.get_center(), stroke_color=PALETTE.muted, stroke_width=6)
-                     for corner in (lid.get_start(), lid.get_end())])
-    box[0].remove(lid).add(flaps)
-    return flaps
-
-
-def swing_open(flaps: VGroup) -> list:
-    """Both flaps swing up and outwards about their hinges."""
-    return [Rotate(flap, angle=sign * 0.62 * PI, about_point=flap.get_start())
-            for flap, sign in zip(flaps, (1, -1))]
-
-
-def new_dots(scene: SegmentScene, before: list) -> VGroup:
-    """The trail dots `play_episode` added to the scene since `before` (it does not hand them back)."""
-    return VGroup(*[m for m in scene.mobjects if isinstance(m, Dot) and m not in before])
-
 
 def veiled(content: VGroup, color: str, width: float, height: float) -> VGroup:
     """A topic card whose content starts dimmed under a veil; `light(card)` lifts the veil in the role colour."""
@@ -82,21 +39,6 @@ def veiled(content: VGroup, color: str, width: float, height: float) -> VGroup:
 def light(card: VGroup) -> list:
     frame, _, veil = card
     return [FadeOut(veil), frame.animate.set_stroke(card.tint, 4)]
-
-
-def planner_doer(box_w: float = 2.6, box_h: float = 0.75, size: int = SIZE.small, gap: float = 0.6) -> VGroup:
-    """The hierarchical model as an icon: a Planner box over a Doer box with the sub-goal arrow between them
-    (the full HrmPanel, scaled down, would shrink its text below the smallest size). Parts: .planner, .doer, .arrow."""
-    def box(name: str, color: str) -> VGroup:
-        frame = RoundedRectangle(width=box_w, height=box_h, corner_radius=0.16, stroke_color=color, stroke_width=4,
-                                 fill_color=PALETTE.panel, fill_opacity=1)
-        return VGroup(frame, text(name, size, color, weight="BOLD").move_to(frame))
-    icon = VGroup(box("Planner", PALETTE.planner), box("Doer", PALETTE.doer))
-    icon.planner, icon.doer = icon
-    icon.doer.next_to(icon.planner, DOWN, buff=gap)
-    icon.arrow = Arrow(icon.planner.get_bottom(), icon.doer.get_top(), buff=0.05, color=PALETTE.planner,
-                       stroke_width=5)
-    return icon.add(icon.arrow)
 
 
 class OrbitingMarks(VGroup):
@@ -169,7 +111,7 @@ class BlackBox(SegmentScene):
     def body(self):
         box = mystery_box().move_to(BOX_AT).set_z_index(20)   # above every card of the deck
         label = text("training", SIZE.label, PALETTE.muted).next_to(box, UP, buff=0.3)
-        deck = VGroup(*[example_card(d["layout"]) for d in self.rec.dataset["train"]])
+        deck = VGroup(*[DemoCard(d, cell=0.26, steps=False) for d in self.rec.dataset["train"]])
         for i, card in enumerate(deck):   # a fanned deck: the first demonstration on top
             card.move_to(LEFT * 4.9 + BOX_AT + (UP + RIGHT) * 0.05 * i).set_z_index(len(deck) - i)
         deck_label = text(f"{self.rec.summary['n_train']} examples", SIZE.label, PALETTE.key)
@@ -222,10 +164,8 @@ class OpenTheBox(SegmentScene):
         # The untrained agent wanders: as many recorded steps as fit before "to clean", then its real total
         switch_at = self.cue("clean", after=self.cue("wandering")) - 0.3
         shown = max(4, min(untrained["n_steps"], int((switch_at - 0.5 - self.now) / 0.3)))
-        before = list(self.mobjects)
-        play_episode(self, track, shortened(untrained, shown), end=switch_at - 0.5, counter=counter, trail=True,
-                     max_step_time=0.3)
-        trail = new_dots(self, before)
+        trail = play_episode(self, track, shortened(untrained, shown), end=switch_at - 0.5, counter=counter,
+                             trail=True, max_step_time=0.3)
         verdict = text("solved" if untrained["success"] else "not solved", SIZE.small,
                        PALETTE.success if untrained["success"] else PALETTE.planner_error)
         verdict.next_to(counter, DOWN, aligned_edge=RIGHT)

@@ -16,12 +16,8 @@ from scenes.charts import LineChart, bar_chart
 from scenes.icons import red_cross, tick
 from scenes.panel import ACTIONS, SUBGOALS
 from scenes.segment import SegmentScene
-from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, text
+from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
 from scenes.track import WorldTrack, backdrop
-
-
-def pct(x: float) -> str:
-    return f"{round(100 * x)} %"
 
 
 def dec1(x: float) -> str:

@@ -158,3 +158,18 @@ class ThoughtBubble(VGroup):
 
 def flash_at(mob, color: str) -> Flash:
     return Flash(mob, color=color, line_length=0.25, flash_radius=0.45, run_time=0.5)
+
+
+def planner_doer(box_w: float = 2.6, box_h: float = 0.75, size: int = SIZE.small, gap: float = 0.6) -> VGroup:
+    """The hierarchical model as an icon: a Planner box over a Doer box with the sub-goal arrow between them
+    (the full HrmPanel, scaled down, would shrink its text below the smallest size). Parts: .planner, .doer, .arrow."""
+    def box(name: str, color: str) -> VGroup:
+        frame = RoundedRectangle(width=box_w, height=box_h, corner_radius=0.16, stroke_color=color, stroke_width=4,
+                                 fill_color=PALETTE.panel, fill_opacity=1)
+        return VGroup(frame, text(name, size, color, weight="BOLD").move_to(frame))
+    icon = VGroup(box("Planner", PALETTE.planner), box("Doer", PALETTE.doer))
+    icon.planner, icon.doer = icon
+    icon.doer.next_to(icon.planner, DOWN, buff=gap)
+    icon.arrow = Arrow(icon.planner.get_bottom(), icon.doer.get_top(), buff=0.05, color=PALETTE.planner,
+                       stroke_width=5)
+    return icon.add(icon.arrow)

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.common import MODEL_DIR, NARRATION_DIR, SCRIPTS, read_json
+import yaml
 
+from pipeline.common import MODEL_DIR, NARRATION_DIR, SCRIPTS, read_json
+from pipeline.settings import PAPER
+
+SHOWCASE = 0             # the showcase layout the film follows (config data.showcase[0]: agent 4, key 1, door 9)
+QUICK = 1                # showcase [5, 8, 9]: its trained rollout is short enough to replay in a second or two
 WORDS_PER_SECOND = 2.6   # Piper's joe voice at length_scale 1 speaks about this fast (measured)
 PAD = 0.3
 
@@ -46,6 +51,16 @@ def load_recording(directory: Path = MODEL_DIR) -> Recording:
     files = {name: read_json(directory / f"{name}.json", "recording (run `just train`)")
              for name in ("summary", "curves", "snapshots", "finals", "dataset")}
     return Recording(**files)
+
+
+def load_paper() -> dict:
+    """Figures quoted from the papers (config/paper.yaml), each with its source."""
+    return yaml.safe_load(PAPER.read_text())
+
+
+def citation(fact: dict) -> str:
+    """'Wang et al. 2025, Hierarchical Reasoning Model, arXiv…' → 'Wang et al. 2025'."""
+    return fact["source"].split(",")[0].split(":")[0]
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,11 @@ def title(s: str, color: str | None = None) -> Text:
     return text(s, SIZE.title, color, weight="BOLD")
 
 
+def pct(x: float) -> str:
+    """A share as the film writes it: 0.98387 → '98 %'."""
+    return f"{round(100 * x)} %"
+
+
 def switch(old: Text, new: Text) -> UpdateFromFunc:
     """Replace a changing text (a count, an epoch) at once: a Transform between different glyphs reads as garbage
     half-way."""

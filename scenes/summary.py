@@ -10,14 +10,12 @@ from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, Circle, Create, FadeIn, F
 
 from pipeline.settings import load_settings
 from scenes.charts import bar_chart, grow_bars
-from scenes.icons import lightbulb, person, red_cross
-from scenes.intro import (QUICK, SHOWCASE, example_card, mini_track, mystery_box, planner_doer, split_lid,
-                          swing_open)
-from scenes.panel import token
+from scenes.icons import lightbulb, mystery_box, person, red_cross, split_lid, swing_open
+from scenes.panel import planner_doer, token
+from scenes.recording import QUICK, SHOWCASE
 from scenes.segment import SegmentScene
-from scenes.style import PALETTE, SAFE_X, SIZE, mono, text
-from scenes.task import pct
-from scenes.track import backdrop, play_episode
+from scenes.style import PALETTE, SAFE_X, SIZE, mono, pct, text
+from scenes.track import DemoCard, backdrop, mini_track, play_episode
 
 
 def success_bars(rec, rows: list[tuple[str, str]], highlight: str, width: float) -> VGroup:
@@ -207,7 +205,7 @@ class KeyInsight(SegmentScene):
 
     def examples(self, n: int) -> VGroup:
         """The demonstrations as a fanned deck of real example cards."""
-        cards = VGroup(*[example_card(d["layout"], cell=0.19) for d in self.rec.dataset["train"][:n]])
+        cards = VGroup(*[DemoCard(d, cell=0.19, steps=False) for d in self.rec.dataset["train"][:n]])
         for i, card in enumerate(cards):   # a fanned deck, the first example on top
             card.shift((UP + RIGHT) * 0.045 * i).set_z_index(n - i)
         caption = VGroup(text(f"{n} examples", SIZE.label, PALETTE.key), text("shortest routes", SIZE.small,

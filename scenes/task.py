@@ -5,15 +5,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, FadeIn, GrowFromCenter,
                    Indicate, LaggedStart, VGroup)
 
 from scenes.segment import SegmentScene
-from scenes.style import MOTION, PALETTE, SIZE, text
+from scenes.recording import SHOWCASE
+from scenes.style import MOTION, PALETTE, SIZE, pct, text
 from scenes.track import StepCounter, WorldTrack, play_episode
-
-SHOWCASE = 0   # the middle-start layout of the production plan: agent at 4, key at 1, door at 9
-
-
-def pct(x: float) -> str:
-    return f"{round(100 * x)} %"
-
 
 class TaskIntro(SegmentScene):
     """The row appears cell by cell; person, key and door arrive as the voice names them."""

@@ -6,7 +6,7 @@ run's own actions and nothing else.
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Dot, FadeIn, FadeOut, Rectangle, RoundedRectangle,
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, FadeOut, Rectangle, RoundedRectangle,
                    Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
@@ -119,6 +119,11 @@ class WorldTrack(VGroup):
         return tick(self.cell * 0.6).next_to(self.door, UP, buff=0.15)
 
 
+def mini_track(layout: list[int], cell: float) -> WorldTrack:
+    """The recurring track as an icon: no cell numbers, no memory chip."""
+    return WorldTrack(layout, cell=cell, numbers=False, chip=False)
+
+
 class StepCounter(VGroup):
     """'steps: 7' with an optional reference (the optimum), updated as an episode plays."""
 
@@ -141,10 +146,44 @@ def backdrop(mob, pad: float = 0.3) -> Rectangle:
                             fill_opacity=1).move_to(mob)
 
 
+def route(track: WorldTrack, layout: list[int], stroke: float = 4) -> VGroup:
+    """The shortest way through a layout as two arrows: to the key above the row (gold), then to the door below it
+    (copper). Two levels, because the second leg often runs back over the first."""
+    agent, key_cell, door = layout
+    lift = UP * track.cell * 0.62
+
+    def leg(a: int, b: int, side, color: str) -> Arrow:
+        return Arrow(track.center_of(a) + side, track.center_of(b) + side, buff=track.cell * 0.2, color=color,
+                     stroke_width=stroke, tip_length=track.cell * 0.3, max_tip_length_to_length_ratio=0.5)
+
+    return VGroup(leg(agent, key_cell, lift, PALETTE.key), leg(key_cell, door, -lift, PALETTE.door))
+
+
+
+class DemoCard(VGroup):
+    """One demonstration as a card: its layout on a small track, its shortest route, and its step count."""
+
+    def __init__(self, demo: dict, cell: float = 0.2, steps: bool = True):
+        super().__init__()
+        self.track = WorldTrack(demo["layout"], cell=cell, numbers=False, chip=False)
+        # At card size the icons' fixed stroke widths would blot the key out: thinner strokes, larger icons.
+        self.track.key.set_stroke(width=3.5).scale(2.2)
+        self.track.agent.scale(1.3)
+        VGroup(self.track.agent, self.track.key).set_z_index(0)   # stacked cards must hide each other's icons
+        self.route = route(self.track, demo["layout"], stroke=3)
+        self.steps = text(f"{demo['optimal_steps']} steps", SIZE.small, PALETTE.muted)
+        self.steps.next_to(self.track, DOWN, buff=cell * 0.9)
+        content = VGroup(self.track, self.route, *([self.steps] if steps else []))
+        self.panel = backdrop(content, pad=0.14)
+        self.add(self.panel, *content)
+
+
+
 def play_episode(scene, track: WorldTrack, episode: dict, end: float, counter: StepCounter | None = None,
-                 max_step_time: float = MOTION.step, trail: bool = False) -> None:
+                 max_step_time: float = MOTION.step, trail: bool = False) -> VGroup:
     """Replay a recorded episode so that it ends by time `end` (scene time); steps speed up to fit.
-    With `trail`, every step leaves a visit dot under the cell it started from."""
+    With `trail`, every step leaves a visit dot under the cell it started from; the dots are returned."""
+    dots = VGroup()
     steps = episode["steps"]
     per = scene.whole_frames(min(max_step_time, (end - scene.now) / max(1, len(steps))))
     glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
@@ -153,5 +192,7 @@ def play_episode(scene, track: WorldTrack, episode: dict, end: float, counter: S
         if counter:
             anims.append(counter.set(i))
         if trail:
-            anims.append(FadeIn(track.visit_dot(s["agent"]), run_time=per))
+            dots.add(track.visit_dot(s["agent"]))
+            anims.append(FadeIn(dots[-1], run_time=per))
         scene.play(*anims, run_time=per)
+    return dots

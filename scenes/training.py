@@ -10,25 +10,12 @@ from scenes.icons import key as key_icon
 from scenes.icons import tick
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars
 from scenes.segment import SegmentScene
-from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, switch, text
-from scenes.task import SHOWCASE, pct
-from scenes.track import StepCounter, WorldTrack, backdrop
+from scenes.recording import SHOWCASE
+from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, switch, text
+from scenes.track import DemoCard, StepCounter, WorldTrack, backdrop, route
 
 
 # Helpers (candidates for the toolkit)
-
-def route(track: WorldTrack, layout: list[int], stroke: float = 4) -> VGroup:
-    """The shortest way through a layout as two arrows: to the key above the row (gold), then to the door below it
-    (copper). Two levels, because the second leg often runs back over the first."""
-    agent, key_cell, door = layout
-    lift = UP * track.cell * 0.62
-
-    def leg(a: int, b: int, side, color: str) -> Arrow:
-        return Arrow(track.center_of(a) + side, track.center_of(b) + side, buff=track.cell * 0.2, color=color,
-                     stroke_width=stroke, tip_length=track.cell * 0.3, max_tip_length_to_length_ratio=0.5)
-
-    return VGroup(leg(agent, key_cell, lift, PALETTE.key), leg(key_cell, door, -lift, PALETTE.door))
-
 
 def moved(action: str) -> dict:
     """A step record for an illustrative move (the warm-up's marked-cell walk has no recorded episode)."""
@@ -57,23 +44,6 @@ class MarkedCellWalk(VGroup):
     def arrived(self) -> AnimationGroup:
         """On arrival the mark gives way to a green cell."""
         return AnimationGroup(FadeOut(self.target), self.mark_cell.animate.set_stroke(PALETTE.success, 4))
-
-
-class DemoCard(VGroup):
-    """One demonstration as a card: its layout on a small track, its shortest route, and its step count."""
-
-    def __init__(self, demo: dict, cell: float = 0.2):
-        super().__init__()
-        self.track = WorldTrack(demo["layout"], cell=cell, numbers=False, chip=False)
-        # At card size the icons' fixed stroke widths would blot the key out: thinner strokes, larger icons.
-        self.track.key.set_stroke(width=3.5).scale(2.2)
-        self.track.agent.scale(1.3)
-        VGroup(self.track.agent, self.track.key).set_z_index(0)   # stacked cards must hide each other's icons
-        self.route = route(self.track, demo["layout"], stroke=3)
-        self.steps = text(f"{demo['optimal_steps']} steps", SIZE.small, PALETTE.muted)
-        self.steps.next_to(self.track, DOWN, buff=cell * 0.9)
-        self.panel = backdrop(VGroup(self.track, self.route, self.steps), pad=0.14)
-        self.add(self.panel, self.track, self.route, self.steps)
 
 
 class Tally(VGroup):
