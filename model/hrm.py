@@ -108,10 +108,7 @@ class HRM(nn.Module):
         self.H = Block(n_tokens, d, cfg.groups, cfg.expansion)
         self.L = Block(n_tokens, d, cfg.groups, cfg.expansion)
         self.readout = Readout(d)
-        self.q_head = nn.Linear(d, 2)
-        # HRM starts the Q-head at "never halt" (both values ≈ sigmoid(-5)) so early training thinks for all segments.
-        nn.init.zeros_(self.q_head.weight)
-        nn.init.constant_(self.q_head.bias, -5.0)
+        self.q_head = halting_head(d, 2)   # q_halt, q_continue
         g = torch.Generator().manual_seed(0)
         self.register_buffer("z_H0", fixed_state(n_tokens, d, g))
         self.register_buffer("z_L0", fixed_state(n_tokens, d, g))
@@ -148,6 +145,15 @@ class HRM(nn.Module):
         q = self.q_head(z_H[:, 0])
         out = Output(*self.readout(z_H, z_L, x), q[:, 0], q[:, 1])
         return Carry(z_H.detach(), z_L.detach()), out
+
+
+def halting_head(d: int, values: int) -> nn.Linear:
+    """The ACT head. HRM starts it at "never halt" (every value ≈ sigmoid(-5)), so early training thinks for all
+    segments."""
+    head = nn.Linear(d, values)
+    nn.init.zeros_(head.weight)
+    nn.init.constant_(head.bias, -5.0)
+    return head
 
 
 def two_blocks(n_tokens: int, cfg: ModelConfig) -> nn.Sequential:

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from model.config import ModelConfig
-from model.hrm import Carry, Embedding, Output, Readout, fixed_state, two_blocks
+from model.hrm import Carry, Embedding, Output, Readout, fixed_state, halting_head, two_blocks
 
 
 class TRM(nn.Module):
@@ -25,9 +25,7 @@ class TRM(nn.Module):
         self.embed = Embedding(n_tokens, n_features, d)
         self.net = two_blocks(n_tokens, cfg)
         self.readout = Readout(d)
-        self.q_head = nn.Linear(d, 1)
-        nn.init.zeros_(self.q_head.weight)
-        nn.init.constant_(self.q_head.bias, -5.0)
+        self.q_head = halting_head(d, 1)   # q_halt only
         g = torch.Generator().manual_seed(0)
         # The carry reuses HRM's two slots: z_H holds the answer y, z_L the latent z.
         self.register_buffer("y0", fixed_state(n_tokens, d, g))
