@@ -67,17 +67,24 @@ def ensure_recording(quick: bool = False, force: bool = False) -> None:
 
 # --- visuals -------------------------------------------------------------------------------------------------------
 
-def visual(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
-    """The segment's picture, video only: its Manim scene, or its still with slow motion."""
+def visual_entry(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
+    """Where the segment's picture at this quality lives in the cache, and its key."""
     if seg.visual == "scene":
         key = render.scene_key(seg, quality, timing)
-        out = made_once(cached("scenes", f"{seg.id}-{key}"),
-                        lambda out: render.render_scene(seg, quality, out, seconds))
-        return Made(out, key)
+        return Made(cached("scenes", f"{seg.id}-{key}"), key)
     key = content_hash("still-v1", ROOT / seg.asset, seconds, quality.__dict__)
-    out = made_once(cached("stills", f"{seg.id}-{key}"), lambda out: stills.still_clip(
-        ROOT / seg.asset, seconds, out, quality.width, quality.height, quality.fps))
-    return Made(out, key)
+    return Made(cached("stills", f"{seg.id}-{key}"), key)
+
+
+def visual(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
+    """The segment's picture, video only: its Manim scene, or its still with slow motion."""
+    entry = visual_entry(seg, quality, timing, seconds)
+    if seg.visual == "scene":
+        made_once(entry.path, lambda out: render.render_scene(seg, quality, out, seconds))
+    else:
+        made_once(entry.path, lambda out: stills.still_clip(ROOT / seg.asset, seconds, out, quality.width,
+                                                             quality.height, quality.fps))
+    return entry
 
 
 def presenter(seg: Segment, picture: Made, wav: Path, settings: Settings, fps: int) -> Made:
@@ -233,25 +240,33 @@ def preview(segment: str) -> Path:
     return out
 
 
-def contact_sheet(columns: int = 5) -> Path:
-    """One PNG with the middle frame of every segment, labelled, from preview-quality renders."""
+def contact_sheet(columns: int = 5, width: int = 480) -> Path:
+    """One PNG with the middle frame of every segment, labelled: from the film's own pictures where `just render`
+    made them for the current sources, otherwise from preview-quality renders made now."""
     from PIL import Image, ImageDraw, ImageFont
     settings = load_settings()
     storyboard = load_storyboard()
     ensure_recording()
     timings, _ = narrate(settings, console=console)
-    quality = render.preview_quality()
     lengths = segment_lengths(storyboard, timings)
+
+    def picture(seg: Segment) -> Made:
+        filmed = visual_entry(seg, render.film_quality(), *lengths[seg.id])
+        if filmed.path.exists():
+            return filmed
+        return visual(seg, render.preview_quality(), *lengths[seg.id])
+
     frames = []
     with ThreadPoolExecutor(settings.video.jobs) as pool:
-        pictures = list(pool.map(lambda s: visual(s, quality, *lengths[s.id]), storyboard))
+        pictures = list(pool.map(picture, storyboard))
     for seg, picture in zip(storyboard, pictures):
         png = cached("contact", f"{picture.key}-mid", ".png")
         if not png.exists():
             png.parent.mkdir(parents=True, exist_ok=True)
             run_tool(["ffmpeg", "-v", "error", "-y", "-ss", f"{lengths[seg.id][1] / 2:.2f}", "-i",
                       str(picture.path), "-frames:v", "1", str(png)], f"{seg.id}: contact-sheet frame")
-        frames.append((seg.id, Image.open(png).convert("RGB")))
+        img = Image.open(png).convert("RGB")
+        frames.append((seg.id, img.resize((width, round(width * img.height / img.width)))))
     w, h = frames[0][1].size
     label_h = 36
     rows = -(-len(frames) // columns)
