@@ -20,7 +20,6 @@ from pipeline.settings import Segment, load_settings
 MANIM_CFG = ROOT / "scenes" / "manim.cfg"     # fast, near-lossless intermediate encoding
 TOOLKIT = ("style", "segment", "recording", "track", "panel", "charts", "icons")
 RECORDING_FILES = ("summary", "curves", "snapshots", "finals", "dataset")
-CLIP_DIR = BUILD / "clips"
 MEDIA_DIR = BUILD / "cache" / "manim"
 
 
