@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
-from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, content_hash, made_once,
-                             read_json, rel, run_tool, write_json)
+from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, atomic_output,
+                             content_hash, made_once, read_json, rel, run_tool, write_json)
 from pipeline.narrate import narrate
-from pipeline.settings import Segment, Settings, find_segment, load_settings, load_storyboard
+from pipeline.settings import Segment, Settings, load_settings, load_storyboard
 
 CACHE = BUILD / "cache"
 FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
@@ -226,17 +226,15 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
 def preview(segment: str) -> Path:
     """`just preview SEG`: one segment at preview quality with its narration, to build/preview/SEG.mp4."""
     settings = load_settings()
-    seg = find_segment(load_storyboard(only=[segment]), segment)
+    seg, = load_storyboard(only=[segment])
     ensure_recording()
     timings = narrate(settings, only=[seg.id], console=console)[0] if seg.narrated else {"segments": []}
     quality = render.preview_quality()
-    timing, seconds = segment_lengths([seg], timings)[seg.id]
-    picture = visual(seg, quality, timing, seconds)
-    wav = NARRATION_DIR / timing["wav"] if timing else None
-    clip = segment_clip(seg, picture, wav, seconds, at_quality(settings, quality))
+    timing, _ = segment_lengths([seg], timings)[seg.id]
+    clip = make_segment(seg, timing, at_quality(settings, quality), quality)   # the film's own recipe, smaller
     out = PREVIEW_DIR / f"{seg.id}.mp4"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(clip.path, out)
+    with atomic_output(out) as tmp:
+        shutil.copyfile(clip.path, tmp)
     return out
 
 
@@ -277,10 +275,8 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
         x, y = (i % columns) * w, (i // columns) * (h + label_h)
         sheet.paste(img, (x, y + label_h))
         draw.text((x + 10, y + 6), seg_id, fill="#E6EDF3", font=font)
-    CONTACT_SHEET.parent.mkdir(parents=True, exist_ok=True)
-    tmp = CONTACT_SHEET.with_name(".contact-sheet.partial.png")
-    sheet.save(tmp)
-    tmp.replace(CONTACT_SHEET)
+    with atomic_output(CONTACT_SHEET) as tmp:
+        sheet.save(tmp)
     return CONTACT_SHEET
 
 

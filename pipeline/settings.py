@@ -191,22 +191,29 @@ def load_storyboard(path: Path = STORYBOARD, check_files: bool = True, only: lis
             raise _segment_error(path, line, seg.id, "'asset' (an SVG under assets/) is required for a still")
         if not seg.narrated and seg.seconds <= 0:
             raise _segment_error(path, line, seg.id, "a segment without narration needs 'seconds'")
-        wanted = only is None or any(seg.id == o or seg.id.startswith(o if not o.isdigit() else f"{int(o):02d}-")
-                                     for o in only)
-        if check_files and wanted:
-            if seg.narrated and not seg.script.exists():
-                raise _segment_error(path, line, seg.id, f"missing script {rel(seg.script)}")
-            if seg.visual == "still" and not (ROOT / seg.asset).exists():
-                raise _segment_error(path, line, seg.id, f"missing asset {seg.asset}")
-            if seg.visual == "scene":
-                if not seg.scene_file.exists():
-                    raise _segment_error(path, line, seg.id, f"missing scene file {rel(seg.scene_file)}")
-                if f"class {seg.scene_class}(" not in seg.scene_file.read_text():
-                    raise _segment_error(path, line, seg.id,
-                                         f"no Scene class '{seg.scene_class}' in {rel(seg.scene_file)}")
-        if wanted:
-            segments.append(seg)
-    return segments
+        segments.append((seg, line))
+    chosen = [seg for seg, _ in segments]
+    if only:   # the subset is chosen the way every command names a segment, and only its files are checked
+        picked = {find_segment(chosen, o).id for o in only}
+        chosen = [seg for seg in chosen if seg.id in picked]   # film order, whatever order they were named in
+    if check_files:
+        for seg, line in segments:
+            if seg in chosen:
+                _check_files(path, line, seg)
+    return chosen
+
+
+def _check_files(path: Path, line: int | None, seg: Segment) -> None:
+    """The script, asset, scene file and Scene class a segment names must exist."""
+    if seg.narrated and not seg.script.exists():
+        raise _segment_error(path, line, seg.id, f"missing script {rel(seg.script)}")
+    if seg.visual == "still" and not (ROOT / seg.asset).exists():
+        raise _segment_error(path, line, seg.id, f"missing asset {seg.asset}")
+    if seg.visual == "scene":
+        if not seg.scene_file.exists():
+            raise _segment_error(path, line, seg.id, f"missing scene file {rel(seg.scene_file)}")
+        if f"class {seg.scene_class}(" not in seg.scene_file.read_text():
+            raise _segment_error(path, line, seg.id, f"no Scene class '{seg.scene_class}' in {rel(seg.scene_file)}")
 
 
 def find_segment(segments: list[Segment], seg_id: str) -> Segment:
