@@ -8,15 +8,15 @@ same data and recorded as curves and final rollouts. The field-by-field layout i
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
-import json
 import shutil
 import sys
 import time
 import zlib
-from dataclasses import asdict
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 from queue import Empty
 
@@ -30,7 +30,7 @@ from model.hrm import HRM, param_count
 from model.rollout import Episode, decide, run_episodes, score
 from model.train import Trainer, freeze, mean_logs, measure
 from model.trm import TRM
-from model.world import ACTIONS, SUBGOALS, oracle_episode
+from model.world import ACTIONS, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
 
 # build/model, or $HRM_BUILD/model when a test or smoke run moves the build folder.
 OUT = Path(os.environ.get("HRM_BUILD", Path(__file__).resolve().parent.parent / "build")).resolve() / "model"
@@ -124,7 +124,6 @@ def round_floats(obj):
 
 def with_oracle(episode: Episode) -> dict:
     """An episode's JSON, each step annotated with what the oracle would have done in that state."""
-    from model.world import State, oracle_action, oracle_subgoal
     out = episode.to_json()
     for s in out["steps"]:
         state = State(episode.layout, s["agent"], s["holding_key"])
