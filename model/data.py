@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
-from model.config import Config
+from core.settings import Settings
 from model.world import ACTIONS, Layout, State, oracle_episode
 
 # Each position of the model's input is a token of features. Token 0 is the memory chip; tokens 1..N are the cells.
@@ -36,7 +36,7 @@ class Split:
         return layout in self.train or layout.mirrored() in self.train
 
 
-def split(cfg: Config) -> Split:
+def split(cfg: Settings) -> Split:
     layouts = base_layouts(cfg.world.n_cells)
     random.Random(cfg.seed).shuffle(layouts)
     n = cfg.data.n_train
@@ -46,7 +46,7 @@ def split(cfg: Config) -> Split:
     return Split(train, heldout, showcase)
 
 
-def check_split(s: Split, cfg: Config) -> None:
+def check_split(s: Split, cfg: Settings) -> None:
     """The guarantees the film states about its data; raises AssertionError if any is broken."""
     train = set(s.train) | {t.mirrored() for t in s.train}
     assert not train & set(s.heldout), "train and held-out layouts overlap"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from model.config import ModelConfig
+from core.settings import ModelConfig
 from model.hrm import Embedding, Output, Readout, two_blocks
 
 

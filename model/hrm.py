@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from model.config import ModelConfig
+from core.settings import ModelConfig
 from model.data import AGENT
 from model.world import ACTIONS, SUBGOALS
 

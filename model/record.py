@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import shutil
 import sys
 import time
@@ -23,7 +22,9 @@ from queue import Empty
 import torch
 from rich.progress import Progress
 
-from model import config
+from core.errors import UserError
+from core.paths import MODEL_DIR, SETTINGS
+from core.settings import Settings, load_settings
 from model.data import FEATURES, Batch, Split, check_split, demonstrations, split, walk_to_marker
 from model.flat import Flat
 from model.hrm import HRM, param_count
@@ -32,8 +33,6 @@ from model.train import Trainer, freeze, mean_logs, measure
 from model.trm import TRM
 from model.world import ACTIONS, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
 
-# build/model, or $HRM_BUILD/model when a test or smoke run moves the build folder.
-OUT = Path(os.environ.get("HRM_BUILD", Path(__file__).resolve().parent.parent / "build")).resolve() / "model"
 SAMPLED_TRIES = 5   # a sampling (untrained) policy is scored over this many seeded tries per layout
 VARIANTS = {"hrm": HRM, "trm": TRM, "flat": Flat}
 
@@ -50,7 +49,7 @@ def generator(seed: int, name: str) -> torch.Generator:
 class Run:
     """One training run: the config, the split and the tensors every model learns from."""
 
-    def __init__(self, cfg: config.Config):
+    def __init__(self, cfg: Settings):
         self.cfg = cfg
         self.split: Split = split(cfg)
         check_split(self.split, cfg)
@@ -199,7 +198,7 @@ def losses_of(log) -> dict:
 JOBS = ("hrm", "trm", "freeze_planner", "freeze_doer", "scratch", "flat")
 
 
-def run_job(name: str, cfg: config.Config, base_weights: dict, out_dir: Path, queue=None) -> dict:
+def run_job(name: str, cfg: Settings, base_weights: dict, out_dir: Path, queue=None) -> dict:
     """Train one model of the comparison and return what the recorder collected."""
     torch.set_num_threads(1)   # tiny models: one thread is faster, and results do not depend on the thread count
     torch.use_deterministic_algorithms(True)
@@ -219,7 +218,7 @@ def run_job(name: str, cfg: config.Config, base_weights: dict, out_dir: Path, qu
     return {"snapshots": rec.snapshots, "curves": rec.curves, "finals": rec.finals}
 
 
-def progress_totals(cfg: config.Config) -> dict[str, int]:
+def progress_totals(cfg: Settings) -> dict[str, int]:
     totals = {"hrm: base stage": cfg.train.base_steps}
     for name in JOBS:
         if name in ("trm", "flat"):
@@ -228,7 +227,7 @@ def progress_totals(cfg: config.Config) -> dict[str, int]:
     return totals
 
 
-def train_all(cfg: config.Config, out_dir: Path, workers: int = 2) -> dict:
+def train_all(cfg: Settings, out_dir: Path, workers: int = 2) -> dict:
     """Everything `just train` does; returns the summary."""
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -302,14 +301,14 @@ def replace_dir(tmp: Path, final: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", type=Path, default=config.SETTINGS)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--config", type=Path, default=SETTINGS)
+    ap.add_argument("--out", type=Path, default=MODEL_DIR)
     ap.add_argument("--quick", action="store_true", help="a short run for smoke tests (3 epochs, few steps)")
     args = ap.parse_args(argv)
     overrides = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10}} if args.quick else {}
     try:
-        cfg = config.load(args.config, **overrides)
-    except config.ConfigError as err:
+        cfg = load_settings(args.config, **overrides)
+    except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     tmp = args.out.with_name(args.out.name + ".tmp")

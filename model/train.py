@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from model.config import TrainConfig
+from core.settings import TrainConfig
 from model.data import Batch
 from model.rollout import wants_to_halt
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from model.config import ModelConfig
+from core.settings import ModelConfig
 from model.hrm import Carry, Embedding, Output, Readout, fixed_state, halting_head, two_blocks
 
 

@@ -1,8 +1,14 @@
 """Segment clips and the film.
 
-`segment_clip` gives a video-only clip its narration (or silence). `concat_film` joins the clips, lays the music
-bed under them (alone on the title, ducked under the voice by `sidechaincompress`, then alone again for the tail
-over the held last frame, fading out) and normalises the mix with two-pass `loudnorm`.
+`segment_clip` gives a video-only clip its narration (or silence). `concat_film` joins the clips and lays the music
+bed under them: alone on the title, dipped by settings `music.duck_db` wherever the voice speaks (and through its
+short pauses), then alone again for the tail over the held last frame, fading out. A levels pass listens to the
+voice and the bed first: the bed is set `music.volume_db` relative to the narration's level (so any voice and any
+music file give the same balance), and the ducking gain is computed from where the voice actually is. The
+loudness meter then reads the mix and `loudnorm` brings it to its loudness target with one linear gain.
+
+Every pass that mixes (the loudness measurement and the encode) takes its ffmpeg inputs and its filter graph from
+one `Mix`, so they number their inputs the same way and hear the same mix.
 
 Boundaries never drift: every clip's length is fixed in whole video frames, its audio is trimmed or padded to
 exactly that many samples, and each segment's start is the sum of the lengths before it. Those starts are returned
@@ -10,12 +16,20 @@ and written beside the film (`layout_path`) for captions, chapters and verificat
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import tempfile
+import wave
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from pipeline.common import BUILD, PipelineError, atomic_output, read_json, rel, run_tool, write_json
-from pipeline.ffmpeg import (AUDIO_RATE, aac, ffmpeg, film_video, loudnorm, parse_loudnorm, probe, run, samples)
-from pipeline.settings import MusicSettings, Settings, VideoSettings
+import numpy as np
+
+from core.errors import UserError
+from core.files import atomic_output, read_json, write_json
+from core.paths import BUILD, rel
+from core.settings import MusicSettings, Settings, VideoSettings
+from pipeline.common import run_tool
+from pipeline.ffmpeg import (ANALYSIS_RATE, AUDIO_RATE, METER, aac, analysis_output, ffmpeg, film_video, loudnorm,
+                             parse_loudnorm, parse_meter, probe, read_analysis, run, samples)
 
 FILM = BUILD / "hrm-explainer.mp4"
 STEREO = f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
@@ -23,6 +37,13 @@ LIMIT_MARGIN_DB = 1.0       # headroom for inter-sample peaks the sample-peak li
 MAX_LIMIT_PASSES = 4
 FADE_IN = 1.0               # seconds: a music file may start abruptly
 FADE_OUT = 3.0              # seconds at the end of the tail (or the whole tail if shorter)
+LEVEL_WINDOW = 0.05         # s: levels are taken over windows this short, to find the pauses between words
+SPEECH_DB = -35.0           # a level window this close to the voice's loudest is speech
+SILENT_DB = -70.0           # a music bed whose level is below this is silence, not music
+DUCK_LEAD = 0.2             # s: the bed starts to dip this long before the voice (the film is mixed offline)
+DUCK_HOLD = 1.0             # s: and stays down through pauses this short (between phrases, across segment pads)
+DUCK_RAMP = 0.25            # s: each dip and each swell
+DUCK_RATE = 1000            # Hz: the ducking gain's sample rate (ffmpeg interpolates it to the audio rate)
 
 
 @dataclass(frozen=True)
@@ -52,23 +73,205 @@ def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: P
     segment = Path(out).stem
     video_info = probe(video)["video"]
     if video_info is None:
-        raise PipelineError(f"segment {segment}: {rel(video)} has no video stream")
+        raise UserError(f"segment {segment}: {rel(video)} has no video stream")
     frame = 1 / video_info["fps"]
     length = video_info["frames"] * frame
     if abs(length - seconds) > frame:
-        raise PipelineError(f"segment {segment}: video {rel(video)} lasts {length:.3f} s, expected {seconds:.3f} s")
+        raise UserError(f"segment {segment}: video {rel(video)} lasts {length:.3f} s, expected {seconds:.3f} s")
     if narration_wav is not None:
         voice = probe(narration_wav)["audio"]
         if voice is None or abs(voice["duration"] - length) > frame:
             heard = f"{voice['duration']:.3f} s" if voice else "no audio"
-            raise PipelineError(f"segment {segment}: narration {rel(narration_wav)} ({heard}) and video "
-                                f"{rel(video)} ({length:.3f} s) differ by more than one frame")
+            raise UserError(f"segment {segment}: narration {rel(narration_wav)} ({heard}) and video "
+                            f"{rel(video)} ({length:.3f} s) differ by more than one frame")
     with atomic_output(out) as tmp:
         run(segment_clip_command(Path(video), narration_wav, length, tmp, settings), f"segment {segment}: encode")
         made = probe(tmp)
         if made["audio"] is None or abs(made["audio"]["duration"] - made["video"]["duration"]) > frame:
-            raise PipelineError(f"segment {segment}: audio and video of {rel(out)} differ by more than one frame")
+            raise UserError(f"segment {segment}: audio and video of {rel(out)} differ by more than one frame")
     return out
+
+
+# --- levels: what `music.volume_db` and `music.duck_db` are measured against (verification measures the same) ----
+
+def window_levels(signal: np.ndarray) -> np.ndarray:
+    """The level (dB, mean power) of each LEVEL_WINDOW of a signal at the analysis rate; digital silence is -120."""
+    size = round(LEVEL_WINDOW * ANALYSIS_RATE)
+    n = len(signal) // size
+    power = np.mean(np.square(signal[:n * size], dtype=np.float64).reshape(n, size), axis=1)
+    return 10 * np.log10(power + 1e-12)
+
+
+def speech_windows(levels: np.ndarray) -> np.ndarray:
+    """Which level windows of a voice track are speech: those within SPEECH_DB of its loudest."""
+    return levels > levels.max() + SPEECH_DB
+
+
+def level_db(levels: np.ndarray) -> float | None:
+    """The level of some windows: their median (robust to a fade, a swell or a stray loud note); None if none."""
+    return float(np.median(levels)) if len(levels) else None
+
+
+def duck_gain(voice_levels: np.ndarray, duck_db: float, tail: int) -> np.ndarray:
+    """The bed's gain per level window: 1 in silence, `duck_db` down from DUCK_LEAD before any speech until
+    DUCK_HOLD after it, with DUCK_RAMP-long ramps between; from window `tail` on (the tail) the music plays alone,
+    so it swells back as the last segment ends."""
+    lead, hold, ramp = (max(1, round(s / LEVEL_WINDOW)) for s in (DUCK_LEAD, DUCK_HOLD, DUCK_RAMP))
+    speech = speech_windows(voice_levels).astype(float)
+    # window i is ducked if speech falls anywhere in [i - hold, i + lead]
+    ducked = np.convolve(speech, np.ones(lead + hold + 1))[lead:lead + len(speech)] > 0.5
+    ducked[tail:] = False
+    depth = np.convolve(ducked.astype(float), np.ones(ramp) / ramp, mode="same")
+    return 10 ** (-duck_db * depth / 20)
+
+
+def write_gain(path: Path, gain: np.ndarray, seconds: float) -> Path:
+    """A gain curve (one value per level window) as a mono 16-bit WAV at DUCK_RATE, linearly interpolated."""
+    t = np.arange(round(seconds * DUCK_RATE) + 1) / DUCK_RATE
+    curve = np.interp(t, (np.arange(len(gain)) + 0.5) * LEVEL_WINDOW, gain)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(DUCK_RATE)
+        w.writeframes(np.round(curve * 32767).astype("<i2").tobytes())
+    return path
+
+
+# --- the film's sound --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mix:
+    """What the film's sound is made of, in ffmpeg's numbering: the clips' audio (inputs 0…n-1), the music (n) and
+    the bed's ducking gain (n+1, once the levels pass has written it). Every command that mixes takes its inputs
+    and its graph from here, so the loudness measurement and the encode cannot hear different mixes."""
+    clips: tuple[Path, ...]
+    placements: tuple[Placement, ...]
+    bed: Path
+    music: MusicSettings
+    duck: Path | None = None        # the ducking gain (a WAV written by `measure_levels`)
+    bed_gain_db: float = 0.0        # the bed's gain before ducking (set by `measure_levels`)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(p.seconds for p in self.placements) + self.music.tail_seconds
+
+    @property
+    def next_input(self) -> int:
+        """The index of an input given after the mix's own (the film's video)."""
+        return len(self.clips) + 1 + (self.duck is not None)
+
+
+def mix_inputs(mix: Mix) -> list[str]:
+    """The clips (for their audio; `-vn` keeps their video undecoded), the music looped (a bed shorter than the
+    film repeats; the graph trims it), then the ducking gain."""
+    return ([arg for clip in mix.clips for arg in ("-vn", "-i", str(clip))]
+            + ["-stream_loop", "-1", "-i", str(mix.bed)] + (["-i", str(mix.duck)] if mix.duck else []))
+
+
+def voice_track(mix: Mix) -> str:
+    """Graph from the clips' audio to one unlabelled stream: each trimmed to its segment's exact length, joined,
+    padded with silence over the tail, and evened by a gentle compressor (so the limiter before loudnorm has less
+    to do; the levels pass hears the voice after it, as the film does)."""
+    n, total = len(mix.placements), samples(mix.total_seconds)
+    trimmed = [f"[{i}:a]{STEREO},apad,atrim=end_sample={samples(p.seconds)},asetpts=N/SR/TB[a{i}]"
+               for i, p in enumerate(mix.placements)]
+    return (";".join(trimmed) + ";" + "".join(f"[a{i}]" for i in range(n))
+            + f"concat=n={n}:v=0:a=1,apad=whole_len={total},acompressor=threshold=0.06:ratio=3:attack=5:release=120")
+
+
+def bed_track(mix: Mix) -> str:
+    """Graph from the music to one unlabelled stream as long as the film, as the file has it."""
+    return f"[{len(mix.clips)}:a]{STEREO},atrim=end_sample={samples(mix.total_seconds)},asetpts=N/SR/TB"
+
+
+def audio_graph(mix: Mix) -> str:
+    """Filter graph from the mix's inputs to `[mix]`, before loudness: the voice over the bed, which is set to its
+    level, faded in and out, and multiplied by the ducking gain."""
+    if mix.duck is None:
+        raise ValueError("the mix has no ducking gain yet: measure_levels writes it")
+    total, music = mix.total_seconds, mix.music
+    fade = min(FADE_OUT, music.tail_seconds)
+    return ";".join([
+        f"{voice_track(mix)}[voice]",
+        f"{bed_track(mix)},volume={mix.bed_gain_db:.2f}dB,afade=t=in:d={FADE_IN},"
+        f"afade=t=out:st={total - fade:.6f}:d={fade}[bed]",
+        # pan, not aformat: upmixing a mono gain must keep it 1, not 1/√2
+        f"[{len(mix.clips) + 1}:a]aresample={AUDIO_RATE},pan=stereo|c0=c0|c1=c0,"
+        f"atrim=end_sample={samples(total)},asetpts=N/SR/TB[duck]",
+        "[bed][duck]amultiply[ducked]",
+        "[voice][ducked]amix=inputs=2:normalize=0:duration=first[mix]",
+    ])
+
+
+def levels_command(mix: Mix, voice_out: Path, bed_out: Path) -> list[str]:
+    """The voice and the bed, as the mix takes them from its inputs, written at the analysis rate."""
+    return ffmpeg(*mix_inputs(mix), "-filter_complex", f"{voice_track(mix)}[voice];{bed_track(mix)}[bed]",
+                  "-map", "[voice]", *analysis_output(voice_out), "-map", "[bed]", *analysis_output(bed_out))
+
+
+def measure_levels(mix: Mix, work: Path, what: str) -> tuple[Mix, dict]:
+    """Listen to the voice and the bed: return the mix with the bed's gain and ducking gain set (the gain WAV is
+    written to `work`), and the levels (dB) it was set from."""
+    voice_raw, bed_raw = work / "voice.f32", work / "bed.f32"
+    run(levels_command(mix, voice_raw, bed_raw), f"{what}: levels")
+    voice, bed = window_levels(read_analysis(voice_raw)), window_levels(read_analysis(bed_raw))
+    bed_db = level_db(bed)
+    if bed_db is None or bed_db < SILENT_DB:
+        raise UserError(f"{rel(mix.bed)}: the music bed is silent")
+    if not len(voice) or voice.max() < SILENT_DB:
+        raise UserError(f"{what}: no narration in the clips (the music's level is set relative to the voice)")
+    voice_db = level_db(voice[speech_windows(voice)])
+    tail = round((mix.total_seconds - mix.music.tail_seconds) / LEVEL_WINDOW)
+    gain = write_gain(work / "duck.wav", duck_gain(voice, mix.music.duck_db, tail), mix.total_seconds)
+    bed_gain = mix.music.volume_db + voice_db - bed_db
+    return (replace(mix, duck=gain, bed_gain_db=bed_gain),
+            {"voice_db": round(voice_db, 2), "bed_db": round(bed_db, 2), "bed_gain_db": round(bed_gain, 2)})
+
+
+def loudness_chain(music: MusicSettings, limit_db: float, measured: dict | None = None) -> str:
+    """`[mix]` → `[a]`: a peak limiter (so one linear gain can reach the loudness target without passing the
+    true-peak ceiling), then the loudness meter (measuring), or loudnorm applying `measured` and back to 48 kHz
+    (loudnorm works at 192)."""
+    limit = min(max(10 ** (limit_db / 20), 0.0625), 1.0)
+    level = f"{loudnorm(music.loudness_lufs, music.true_peak_db, measured)},{STEREO}" if measured else METER
+    return f"[mix]alimiter=limit={limit:.4f}:attack=5:release=50:level=false:latency=true,{level}[a]"
+
+
+def mixing(mix: Mix, loudness: str) -> list[str]:
+    """The filter graph of every pass that mixes: the mix's graph, then the loudness chain."""
+    return ["-filter_complex", f"{audio_graph(mix)};{loudness}"]
+
+
+def measure_command(mix: Mix, limit_db: float) -> list[str]:
+    """The measuring pass: run the mix and discard it; the meter prints its reading."""
+    return ffmpeg(*mix_inputs(mix), *mixing(mix, loudness_chain(mix.music, limit_db)),
+                  "-map", "[a]", "-f", "null", "-", loglevel="info")
+
+
+def film_command(mix: Mix, limit_db: float, measured: dict, video_list: Path, out: Path) -> list[str]:
+    """The film: the mix brought to its loudness by `measured`, under the joined clips' video copied as it is (the
+    concat script, the input after the mix's), web-ready (+faststart: the index first, so playback starts at once)."""
+    return ffmpeg(*mix_inputs(mix), "-f", "concat", "-safe", "0", "-i", video_list,
+                  *mixing(mix, loudness_chain(mix.music, limit_db, measured)),
+                  "-map", f"{mix.next_input}:v", "-map", "[a]", "-c:v", "copy", *aac(), "-movflags", "+faststart",
+                  out, loglevel="info")
+
+
+def loudness_passes(mix: Mix, what: str) -> tuple[float, dict, list[dict]]:
+    """The measuring pass, repeated with a lower limiter ceiling until one linear gain can reach the target
+    without passing the true-peak ceiling (loudnorm's own test for linear mode); limiting lowers the loudness a
+    little, so the ceiling is recomputed from each measurement (two or three passes, audio only: seconds).
+    Returns the limiter ceiling, the last measurement and every pass."""
+    music, limit_db, passes = mix.music, 0.0, []
+    for attempt in range(MAX_LIMIT_PASSES):
+        step = f"{what}: loudness pass ({attempt + 1})"
+        measured = parse_meter(run_tool(measure_command(mix, limit_db), step).stderr, step)
+        passes.append({"limit_db": limit_db, **measured})
+        gain = music.loudness_lufs - measured["input_i"]
+        if measured["input_tp"] + gain <= music.true_peak_db:
+            break
+        limit_db = music.true_peak_db - LIMIT_MARGIN_DB - gain
+    return limit_db, measured, passes
 
 
 # --- the film ----------------------------------------------------------------------------------------------------
@@ -82,36 +285,14 @@ def lay_out(clips: list[Path], settings: Settings) -> list[Placement]:
         info = probe(clip)
         v = info["video"]
         if v is None or info["audio"] is None:
-            raise PipelineError(f"{rel(clip)}: a segment clip needs video and audio")
+            raise UserError(f"{rel(clip)}: a segment clip needs video and audio")
         if (v["width"], v["height"]) != (video.width, video.height) or abs(v["fps"] - video.fps) > 0.01:
-            raise PipelineError(f"{rel(clip)}: {v['width']}x{v['height']} at {v['fps']:g} fps, but settings "
-                                f"'video' ask for {video.width}x{video.height} at {video.fps} fps")
+            raise UserError(f"{rel(clip)}: {v['width']}x{v['height']} at {v['fps']:g} fps, but settings "
+                            f"'video' ask for {video.width}x{video.height} at {video.fps} fps")
         n = round(v["duration"] * video.fps)
         placements.append(Placement(Path(clip).stem, frames / video.fps, n / video.fps))
         frames += n
     return placements
-
-
-def audio_graph(placements: list[Placement], music: MusicSettings) -> str:
-    """Filter graph from the clips' audio (inputs 0…n-1) and the music (input n) to `[mix]`, before loudness.
-    The narration, trimmed to each segment's exact length, keys a compressor that ducks the music under it."""
-    n = len(placements)
-    total = sum(p.seconds for p in placements) + music.tail_seconds
-    fade = min(FADE_OUT, music.tail_seconds)
-    parts = [f"[{i}:a]{STEREO},apad,atrim=end_sample={samples(p.seconds)},asetpts=N/SR/TB[a{i}]"
-             for i, p in enumerate(placements)]
-    parts += [
-        # a gentle compressor evens the voice, so the limiter before loudnorm has less to do
-        "".join(f"[a{i}]" for i in range(n)) + f"concat=n={n}:v=0:a=1,apad=whole_len={samples(total)},"
-        "acompressor=threshold=0.06:ratio=3:attack=5:release=120,asplit=2[voice][key]",
-        f"[{n}:a]{STEREO},atrim=end_sample={samples(total)},asetpts=N/SR/TB,volume={music.volume_db}dB,"
-        f"afade=t=in:d={FADE_IN},afade=t=out:st={total - fade:.6f}:d={fade}[bed]",
-        # ducking: speech above -44 dBFS pulls the music down ~12 dB; the slow release lets it swell back only in
-        # real pauses (between segments)
-        "[bed][key]sidechaincompress=threshold=0.0063:ratio=4:knee=4:attack=20:release=600[ducked]",
-        "[voice][ducked]amix=inputs=2:normalize=0:duration=first[mix]",
-    ]
-    return ";".join(parts)
 
 
 def hold_command(clip: Path, seconds: float, out: Path, settings: VideoSettings) -> list[str]:
@@ -127,37 +308,8 @@ def concat_list(videos: list[Path]) -> str:
     return "ffconcat version 1.0\n" + "".join(f"file '{Path(v).resolve()}'\n" for v in videos)
 
 
-def loudness_chain(music: MusicSettings, limit_db: float, measured: dict | None = None) -> str:
-    """`[mix]` → `[a]`: a peak limiter (so one linear gain can reach the loudness target without passing the
-    true-peak ceiling), then loudnorm (measuring, or applying `measured`), back to 48 kHz (loudnorm runs at 192)."""
-    limit = min(max(10 ** (limit_db / 20), 0.0625), 1.0)
-    return (f"[mix]alimiter=limit={limit:.4f}:attack=5:release=50:level=false:latency=true,"
-            f"{loudnorm(music.loudness_lufs, music.true_peak_db, measured)},{STEREO}[a]")
-
-
-def inputs(clips: list[Path], bed: Path) -> list[str]:
-    """The clips (for their audio; `-vn` keeps their video undecoded), then the music looped (a bed shorter than
-    the film repeats; the graph trims it)."""
-    return ([arg for clip in clips for arg in ("-vn", "-i", str(clip))]
-            + ["-stream_loop", "-1", "-i", str(bed)])
-
-
-def measure_command(clips: list[Path], bed: Path, graph: str) -> list[str]:
-    """Run an audio graph that ends in loudnorm and discard the result: loudnorm prints its measurement."""
-    return ffmpeg(*inputs(clips, bed), "-filter_complex", graph, "-map", "[a]", "-f", "null", "-",
-                  loglevel="info")
-
-
-def film_command(clips: list[Path], bed: Path, graph: str, video_list: Path, out: Path) -> list[str]:
-    """The film: the joined clips' video copied as it is (input 0, the concat script), the audio graph over the
-    clips' audio and the music (inputs 1…), web-ready (+faststart: the index first, so playback starts at once)."""
-    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, *inputs(clips, bed), "-filter_complex", graph,
-                  "-map", "0:v", "-map", "[a]", "-c:v", "copy", *aac(), "-movflags", "+faststart", out,
-                  loglevel="info")
-
-
 def layout_path(film: Path) -> Path:
-    """The film's layout (segment starts and lengths, tail, loudness passes), written beside it."""
+    """The film's layout (segment starts and lengths, tail, levels, loudness passes), written beside it."""
     return Path(film).with_suffix(".json")
 
 
@@ -169,40 +321,25 @@ def read_layout(film: Path) -> list[Placement]:
 def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Settings) -> list[Placement]:
     """Write the film: clips in order, music under them and over a held last frame, loudness-normalised. Returns
     where each segment starts (also written to `layout_path(out)`)."""
-    clips, music = [Path(c) for c in clips], settings.music
+    clips, out, music = [Path(c) for c in clips], Path(out), settings.music
     if not clips:
-        raise PipelineError(f"{rel(out)}: no segment clips to join")
+        raise UserError(f"{rel(out)}: no segment clips to join")
     if not Path(music_bed).is_file():
-        raise PipelineError(f"{rel(music_bed)}: missing music bed")
+        raise UserError(f"{rel(music_bed)}: missing music bed")
     placements = lay_out(clips, settings)
-    mix = audio_graph(placements, music)
-    # loudnorm's first pass, repeated with a lower limiter ceiling until one linear gain can reach the target
-    # without passing the true-peak ceiling (loudnorm's own test for linear mode); limiting lowers the loudness
-    # a little, so the ceiling is recomputed from each measurement (two or three passes, audio only: seconds)
-    limit_db, passes = 0.0, []
-    for attempt in range(MAX_LIMIT_PASSES):
-        what = f"{rel(out)}: loudnorm first pass ({attempt + 1})"
-        graph = f"{mix};{loudness_chain(music, limit_db)}"
-        measured = parse_loudnorm(run_tool(measure_command(clips, music_bed, graph), what).stderr, what)
-        passes.append({"limit_db": limit_db, **measured})
-        gain = music.loudness_lufs - measured["input_i"]
-        if measured["input_tp"] + gain <= music.true_peak_db:
-            break
-        limit_db = music.true_peak_db - LIMIT_MARGIN_DB - gain
-    graph = f"{mix};{loudness_chain(music, limit_db, measured)}"
-    total = sum(p.seconds for p in placements) + music.tail_seconds
-    with atomic_output(out) as tmp:
-        tail, script = tmp.with_name(tmp.stem + ".tail.mp4"), tmp.with_name(tmp.stem + ".ffconcat")
-        try:
-            run(hold_command(clips[-1], music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
-            script.write_text(concat_list([*clips, tail]))
-            proc = run(film_command(clips, Path(music_bed), graph, script, tmp), f"{rel(out)}: film",
-                       seconds=total, label="film")
-        finally:
-            tail.unlink(missing_ok=True)
-            script.unlink(missing_ok=True)
-    applied = parse_loudnorm(proc.stderr, f"{rel(out)}: loudnorm second pass")
+    mix = Mix(tuple(clips), tuple(placements), Path(music_bed), music)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.stem}-work-", dir=out.parent) as work, atomic_output(out) as tmp:
+        work = Path(work)
+        mix, levels = measure_levels(mix, work, rel(out))
+        limit_db, measured, passes = loudness_passes(mix, rel(out))
+        tail, script = work / "tail.mp4", work / "film.ffconcat"
+        run(hold_command(clips[-1], music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
+        script.write_text(concat_list([*clips, tail]))
+        proc = run(film_command(mix, limit_db, measured, script, tmp), f"{rel(out)}: film",
+                   seconds=mix.total_seconds, label="film")
+    applied = parse_loudnorm(proc.stderr, f"{rel(out)}: loudnorm")
     write_json(layout_path(out), {"fps": settings.video.fps, "tail_seconds": music.tail_seconds,
-                                  "segments": [asdict(p) for p in placements],
-                                  "loudness": {"first_passes": passes, "second_pass": applied}})
+                                  "segments": [asdict(p) for p in placements], "levels": levels,
+                                  "loudness": {"measured": passes, "applied": applied}})
     return placements

@@ -15,9 +15,11 @@ from pathlib import Path
 import cairo
 import numpy as np
 
-from pipeline.common import PipelineError, atomic_output, content_hash, rel
+from core.errors import UserError
+from core.files import atomic_output, content_hash
+from core.paths import rel
+from core.settings import AvatarSettings, Settings
 from pipeline.ffmpeg import CLIP_CRF, ffmpeg, probe, run, x264
-from pipeline.settings import AvatarSettings, Settings
 
 MOUTHS = 5                 # mouth openings: 0 = closed … 4 = wide
 BLINK_FRAMES = 3           # ~0.1 s at 30 fps
@@ -156,13 +158,13 @@ def frame_loudness(wav: Path, fps: float, frames: int) -> np.ndarray:
     try:
         with wave.open(str(wav)) as w:
             if w.getsampwidth() != 2:
-                raise PipelineError(f"{rel(wav)}: expected 16-bit PCM narration")
+                raise UserError(f"{rel(wav)}: expected 16-bit PCM narration")
             rate, channels = w.getframerate(), w.getnchannels()
             pcm = np.frombuffer(w.readframes(w.getnframes()), "<i2").reshape(-1, channels).mean(axis=1)
     except FileNotFoundError:
-        raise PipelineError(f"{rel(wav)}: missing narration") from None
+        raise UserError(f"{rel(wav)}: missing narration") from None
     except (wave.Error, EOFError) as err:
-        raise PipelineError(f"{rel(wav)}: not a WAV file ({err})") from None
+        raise UserError(f"{rel(wav)}: not a WAV file ({err})") from None
     edges = np.round(np.arange(frames + 1) * rate / fps).astype(int)
     signal = np.zeros(edges[-1])
     signal[:min(len(pcm), len(signal))] = pcm[:len(signal)] / 32768
@@ -221,7 +223,7 @@ def composite_avatar(video_in: Path, wav: Path, out: Path, settings: Settings, f
     """Write `out`: `video_in` (video only) with the talking presenter in the corner set by settings `avatar`."""
     info = probe(video_in)["video"]
     if info is None:
-        raise PipelineError(f"{rel(video_in)}: no video stream")
+        raise UserError(f"{rel(video_in)}: no video stream")
     frames = info["frames"]
     x, y, size = placement(settings.avatar, info["width"], info["height"])
     pictures = state_pictures(size, Path(out).parent)

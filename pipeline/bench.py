@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.common import ROOT, SCRIPTS
+from core.paths import ROOT, SCRIPTS
 
 EDITED = "07-task-goal"          # the script the one-edit run changes (a word added, then restored)
 PREVIEWED = "06-task-intro"     # in the smoke subset too
@@ -56,7 +56,7 @@ def measure(build: Path, extra: list[str]) -> dict:
 
 def voice_rtf(build: Path) -> float:
     """Seconds of synthesis per second of speech, on three lines spoken anew."""
-    from pipeline.settings import load_settings
+    from core.settings import load_settings
     from pipeline.tts import make_voice, read_wav
     voice = make_voice(load_settings().voice)
     lines = [(SCRIPTS / f"{n}.txt").read_text().strip() for n in ("07-task-goal", "10-hierarchy-why", "29-cta")]

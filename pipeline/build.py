@@ -18,11 +18,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.errors import UserError
+from core.context import CONTEXT_VAR
+from core.files import atomic_output, content_hash, read_json, write_json
+from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
+from core.settings import Settings, load_settings
+from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
-from pipeline.common import (ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, PipelineError, atomic_output,
-                             content_hash, made_once, read_json, rel, run_tool, write_json)
+from pipeline.common import made_once, run_tool
 from pipeline.narrate import narrate
-from pipeline.settings import Segment, Settings, load_settings, load_storyboard
 
 CACHE = BUILD / "cache"
 FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
@@ -48,9 +52,9 @@ def cached(kind: str, key: str, suffix: str = ".mp4") -> Path:
 
 def model_key(quick: bool) -> str:
     """What the recording depends on: the model code and the settings it reads."""
-    from model import config
-    cfg = config.load()
-    return content_hash("model-v1", sorted((ROOT / "model").glob("*.py")), repr(cfg), quick)
+    s = load_settings()
+    return content_hash("model-v2", sorted((ROOT / "model").glob("*.py")), s.seed,
+                        [repr(section) for section in (s.world, s.data, s.model, s.train)], quick)
 
 
 def ensure_recording(quick: bool = False, force: bool = False) -> None:
@@ -61,26 +65,29 @@ def ensure_recording(quick: bool = False, force: bool = False) -> None:
     console.print("[bold]train[/] recording the model's learning…")
     from model import record
     if record.main(["--out", str(MODEL_DIR)] + (["--quick"] if quick else [])) != 0:
-        raise PipelineError("model: training failed (see above)")
+        raise UserError("model: training failed (see above)")
     stamp.write_text(key)
 
 
 # --- visuals -------------------------------------------------------------------------------------------------------
 
-def visual_entry(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
-    """Where the segment's picture at this quality lives in the cache, and its key."""
+def visual_entry(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings
+                 ) -> tuple[Made, Path | None]:
+    """Where the segment's picture at this quality lives in the cache and its key; for a scene, its context file."""
     if seg.visual == "scene":
-        key = render.scene_key(seg, quality, timing)
-        return Made(cached("scenes", f"{seg.id}-{key}"), key)
-    key = content_hash("still-v1", ROOT / seg.asset, seconds, quality.__dict__)
-    return Made(cached("stills", f"{seg.id}-{key}"), key)
+        context = render.context_file(render.scene_context(seg, timing, settings))
+        key = render.scene_key(seg, quality, context)
+        return Made(cached("scenes", f"{seg.id}-{key}"), key), context
+    key = content_hash("still-v1", ROOT / seg.asset, seg_seconds(seg, timing), quality.__dict__)
+    return Made(cached("stills", f"{seg.id}-{key}"), key), None
 
 
-def visual(seg: Segment, quality: render.Quality, timing: dict | None, seconds: float) -> Made:
+def visual(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings) -> Made:
     """The segment's picture, video only: its Manim scene, or its still with slow motion."""
-    entry = visual_entry(seg, quality, timing, seconds)
+    entry, context = visual_entry(seg, quality, timing, settings)
+    seconds = seg_seconds(seg, timing)
     if seg.visual == "scene":
-        made_once(entry.path, lambda out: render.render_scene(seg, quality, out, seconds))
+        made_once(entry.path, lambda out: render.render_scene(seg, quality, context, out, seconds))
     else:
         made_once(entry.path, lambda out: stills.still_clip(ROOT / seg.asset, seconds, out, quality.width,
                                                              quality.height, quality.fps))
@@ -125,17 +132,22 @@ def segment_lengths(storyboard: list[Segment], timings: dict) -> dict[str, tuple
     lengths = {}
     for seg in storyboard:
         if seg.narrated and seg.id not in spoken:
-            raise PipelineError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{seg.id}'")
+            raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{seg.id}'")
         entry = spoken.get(seg.id)
         lengths[seg.id] = (entry, entry["seconds"] if entry else seg.seconds)
     return lengths
 
 
+def seg_seconds(seg: Segment, timing: dict | None) -> float:
+    """A segment's length: its narration's, or its fixed length when it has none."""
+    return timing["seconds"] if timing else seg.seconds
+
+
 def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality: render.Quality) -> Made:
     """One segment's finished clip: its picture (with the presenter where asked) and its narration."""
-    seconds = timing["seconds"] if timing else seg.seconds
+    seconds = seg_seconds(seg, timing)
     wav = NARRATION_DIR / timing["wav"] if timing else None
-    picture = visual(seg, quality, timing, seconds)
+    picture = visual(seg, quality, timing, settings)
     if seg.avatar and settings.avatar.enabled and wav:
         picture = presenter(seg, picture, wav, settings, quality.fps)
     return segment_clip(seg, picture, wav, seconds, settings)
@@ -161,7 +173,7 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
-            raise PipelineError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
+            raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
     timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
     return timings, clips
@@ -170,7 +182,7 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
     """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all. The film
     and its companions are keyed like every stage: an unchanged film with a passing report is left as it is."""
-    key = content_hash("film-v1", [c.key for c in clips], settings.music.__dict__, settings.video.__dict__,
+    key = content_hash("film-v2", [c.key for c in clips], settings.music.__dict__, settings.video.__dict__,
                        settings.seed)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
@@ -238,6 +250,19 @@ def preview(segment: str) -> Path:
     return out
 
 
+def scene_context(segment: str) -> Path:
+    """`python -m pipeline context SEG`: write the segment's scene context (narrating its line if needed), so its
+    Scene can be rendered by hand with the Manim CLI."""
+    settings = load_settings()
+    seg, = load_storyboard(only=[segment])
+    if seg.visual != "scene":
+        raise UserError(f"{rel(STORYBOARD)}: segment '{seg.id}' is a still, not a Manim scene")
+    ensure_recording()
+    timings = narrate(settings, only=[seg.id], console=console)[0] if seg.narrated else {"segments": []}
+    timing, _ = segment_lengths([seg], timings)[seg.id]
+    return render.context_file(render.scene_context(seg, timing, settings))
+
+
 def contact_sheet(columns: int = 5, width: int = 480) -> Path:
     """One PNG with the middle frame of every segment, labelled: from the film's own pictures where `just render`
     made them for the current sources, otherwise from preview-quality renders made now."""
@@ -249,10 +274,11 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
     lengths = segment_lengths(storyboard, timings)
 
     def picture(seg: Segment) -> Made:
-        filmed = visual_entry(seg, render.film_quality(), *lengths[seg.id])
+        timing = lengths[seg.id][0]
+        filmed, _ = visual_entry(seg, render.film_quality(), timing, settings)
         if filmed.path.exists():
             return filmed
-        return visual(seg, render.preview_quality(), *lengths[seg.id])
+        return visual(seg, render.preview_quality(), timing, settings)
 
     frames = []
     with ThreadPoolExecutor(settings.video.jobs) as pool:
@@ -291,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("preview", help="one segment, fast, with its narration")
     p.add_argument("segment")
     sub.add_parser("contact-sheet", help="a PNG with the middle frame of every segment")
+    c = sub.add_parser("context", help="write a scene's context, for rendering it by hand with manim")
+    c.add_argument("segment")
     t = sub.add_parser("train", help="train and record the models (always, even if the recording is current)")
     t.add_argument("--quick", action="store_true", help="short training (smoke runs)")
     args = ap.parse_args(argv)
@@ -304,12 +332,14 @@ def main(argv: list[str] | None = None) -> int:
             ensure_recording(args.quick, force=True)
         elif args.command == "preview":
             console.print(f"[green]done[/] {rel(preview(args.segment))}")
+        elif args.command == "context":
+            print(f"export {CONTEXT_VAR}={scene_context(args.segment)}")
         else:
             console.print(f"[green]done[/] {rel(contact_sheet())}")
     except verify.VerifyError as err:
         console.print("\n".join(err.problems), markup=False)
         return 1
-    except PipelineError as err:
+    except UserError as err:
         console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
         return 1
     return 0

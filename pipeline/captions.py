@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.common import BUILD, PipelineError, rel, write_text
+from core.errors import UserError
+from core.files import write_text
+from core.paths import BUILD, rel
 
 SRT = BUILD / "hrm-explainer.srt"
 VTT = BUILD / "hrm-explainer.vtt"
@@ -100,7 +102,7 @@ def build_cues(timings: dict, starts: dict[str, float]) -> list[Cue]:
     cues = []
     for segment in timings["segments"]:
         if segment["id"] not in starts:
-            raise PipelineError(f"captions: narrated segment '{segment['id']}' is not in the film")
+            raise UserError(f"captions: narrated segment '{segment['id']}' is not in the film")
         cues += segment_cues(segment, starts[segment["id"]])
     return sorted(cues, key=lambda c: c.start)
 
@@ -134,13 +136,13 @@ def read_srt(path: Path) -> list[Cue]:
     """Cues of an SRT file (what verification checks: the file as published)."""
     path = Path(path)
     if not path.is_file():
-        raise PipelineError(f"{rel(path)}: missing captions")
+        raise UserError(f"{rel(path)}: missing captions")
     cues = []
     for n, block in enumerate(path.read_text().strip().split("\n\n"), 1):
         lines = block.strip().splitlines()
         match = TIME_LINE.fullmatch(lines[1].strip()) if len(lines) >= 3 else None
         if not match:
-            raise PipelineError(f"{rel(path)}: cue {n} is not an SRT cue")
+            raise UserError(f"{rel(path)}: cue {n} is not an SRT cue")
         h1, m1, s1, ms1, h2, m2, s2, ms2 = map(int, match.groups())
         cues.append(Cue(h1 * 3600 + m1 * 60 + s1 + ms1 / 1000, h2 * 3600 + m2 * 60 + s2 + ms2 / 1000,
                         tuple(lines[2:])))

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from model.config import ConfigError, read_yaml
-from pipeline.common import MODEL_DIR, ROOT, PipelineError, read_json, rel
-from pipeline.settings import PAPER
+from core.config import read_yaml
+from core.errors import UserError
+from core.files import read_json
+from core.paths import MODEL_DIR, PAPER, ROOT, rel
 
 SUMMARY = MODEL_DIR / "summary.json"
 
@@ -136,8 +137,8 @@ class Facts:
         self.summary = read_json(self.summary_path, "summary") if self.summary_path.exists() else None
         try:
             self.paper = read_yaml(paper_path)
-        except ConfigError as err:
-            raise PipelineError(str(err).replace(str(ROOT) + "/", "")) from None
+        except UserError as err:
+            raise UserError(str(err).replace(str(ROOT) + "/", "")) from None
 
     @property
     def measured(self) -> bool:
@@ -179,14 +180,14 @@ def spoken(text: str) -> str:
 
 
 def fill(text: str, facts: Facts, path: Path) -> str:
-    """The text with every placeholder spelled out; the first problem is a PipelineError at path:line:col."""
+    """The text with every placeholder spelled out; the first problem is a UserError at path:line:col."""
     out, last = [], 0
     for ph in placeholders(text):
         try:
             words = facts.say(ph)
         except Unfillable as err:
             line, col = position(text, ph.start)
-            raise PipelineError(f"{rel(path)}:{line}:{col}: {err}") from None
+            raise UserError(f"{rel(path)}:{line}:{col}: {err}") from None
         out += [text[last:ph.start], words]
         last = ph.end
     return spoken("".join(out) + text[last:])

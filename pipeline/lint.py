@@ -5,6 +5,8 @@
 Rules that depend only on the wording (punctuation, acronyms, digits, sentence count) run on the template itself, so
 line:col point into the file; placeholder fills are lowercase number words and cannot break them. Rules that
 depend on length run on the filled text. Without build/model/summary.json, measured placeholders count as one word.
+Cue marks (`[name]`, pipeline/marks.py) are invisible to those rules; the CUE rules check them against the code of
+the segment's scene: every mark it asks for is in the script, every mark in the script is used.
 """
 from __future__ import annotations
 
@@ -14,9 +16,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.common import SCRIPTS, PipelineError, rel
-from pipeline.fill import SUMMARY, Facts, NoMeasurement, Unfillable, mask, placeholders, position, spoken
-from pipeline.settings import PAPER, STORYBOARD, LintSettings, Segment, load_settings, load_storyboard
+from core.errors import UserError
+from core.paths import PAPER, SCRIPTS, STORYBOARD, rel
+from core.settings import LintSettings, load_settings
+from core.storyboard import Segment, load_storyboard
+from pipeline.fill import SUMMARY, Facts, NoMeasurement, Unfillable, mask, placeholders, position
+from pipeline.marks import NAME, blank_marks, find_marks, scene_marks, strip_marks
 
 SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 WORD = re.compile(r"[A-Za-z]+")
@@ -26,14 +31,20 @@ IN_WORD = "-'’"                   # hyphens and apostrophes are fine between t
 @dataclass(frozen=True)
 class Finding:
     path: Path
-    offset: int                   # character offset in the file, for line:col
+    line: int
+    col: int
     rule: str
     message: str
     warning: bool = False
 
-    def format(self, text: str) -> str:
-        line, col = position(text, self.offset)
-        return f"{rel(self.path)}:{line}:{col}: {self.rule} {'warning: ' if self.warning else ''}{self.message}"
+    @classmethod
+    def at(cls, path: Path, text: str, offset: int, rule: str, message: str, warning: bool = False) -> Finding:
+        """A finding at a character offset of the file's text."""
+        return cls(path, *position(text, offset), rule, message, warning)
+
+    def format(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{rel(self.path)}:{self.line}:{self.col}: {self.rule} {kind}{self.message}"
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -47,7 +58,8 @@ def _punctuation(path: Path, text: str) -> list[Finding]:
     for i, c in enumerate(text):
         between_letters = 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
         if not (c.isalnum() or c.isspace() or c in ".," or (c in IN_WORD and between_letters)):
-            found.append(Finding(path, i, "TTS003", f"forbidden punctuation '{c}': use only periods and commas"))
+            found.append(Finding.at(path, text, i, "TTS003",
+                                    f"forbidden punctuation '{c}': use only periods and commas"))
     return found
 
 
@@ -57,12 +69,13 @@ def _acronyms(path: Path, text: str, allowed: tuple) -> list[Finding]:
         word = m.group()
         if re.search("[A-Z]{2,}", word) and word not in allowed and word.removesuffix("s") not in allowed:
             spelled = re.sub("[A-Z]{2,}", lambda caps: " ".join(caps.group()), word)
-            found.append(Finding(path, m.start(), "TTS004", f"acronym '{word}' not spelled out: write '{spelled}'"))
+            found.append(Finding.at(path, text, m.start(), "TTS004",
+                                    f"acronym '{word}' not spelled out: write '{spelled}'"))
     return found
 
 
 def _digits(path: Path, text: str) -> list[Finding]:
-    return [Finding(path, m.start(), "TTS007", f"digits '{m.group()}' in the text: write numbers as words "
+    return [Finding.at(path, text, m.start(), "TTS007", f"digits '{m.group()}' in the text: write numbers as words "
                                                "or use a placeholder") for m in re.finditer(r"\d+", text)]
 
 
@@ -75,36 +88,65 @@ def _fills(path: Path, text: str, facts: Facts) -> tuple[dict, list[Finding]]:
         except NoMeasurement:
             words[ph] = None
         except Unfillable as err:
-            found.append(Finding(path, ph.start, "TTS008", str(err)))
+            found.append(Finding.at(path, text, ph.start, "TTS008", str(err)))
     return words, found
 
 
-def lint_text(path: Path, text: str, facts: Facts, rules: LintSettings) -> list[Finding]:
-    if not text.strip():
-        return [Finding(path, 0, "TTS006", "empty script")]
+def _marks(path: Path, text: str, seg: Segment | None) -> list[Finding]:
+    """CUE001 a malformed or repeated mark; CUE002 a mark the scene asks for that the script lacks (at the scene's
+    line); CUE003 a mark no code uses; CUE004 a cue whose name is not a string literal, so it cannot be checked."""
+    found, names = [], set()
+    for mark in find_marks(text):
+        if not NAME.fullmatch(mark.name):
+            found.append(Finding.at(path, text, mark.start, "CUE001", f"cue mark [{mark.name}]: use a lowercase name "
+                                                                      "of letters, digits and underscores"))
+        elif mark.name in names:
+            found.append(Finding.at(path, text, mark.start, "CUE001", f"cue mark [{mark.name}] appears twice"))
+        names.add(mark.name)
+    uses = scene_marks(seg.scene_file, seg.scene_class) if seg and seg.visual == "scene" else []
+    where = f"{rel(seg.scene_file)}:{seg.scene_class}" if uses else "any scene"
+    for use in uses:
+        if use.name is None:
+            found.append(Finding(seg.scene_file, use.line, use.col, "CUE004", "the cue's mark must be a string "
+                                 "literal, so that this check can see it"))
+        elif use.name not in names:
+            found.append(Finding(seg.scene_file, use.line, use.col, "CUE002", f"cue mark '{use.name}' is not in "
+                                 f"{rel(path)} (its marks: {', '.join(sorted(names)) or 'none'})"))
+    used = {use.name for use in uses}
+    found += [Finding.at(path, text, mark.start, "CUE003", f"cue mark [{mark.name}] is not used by {where}")
+              for mark in find_marks(text) if mark.name not in used and NAME.fullmatch(mark.name)]
+    return found
+
+
+def lint_text(path: Path, text: str, facts: Facts, rules: LintSettings, seg: Segment | None = None) -> list[Finding]:
+    """Every finding of one script; `seg`, the storyboard segment it narrates, adds the checks of its cue marks."""
+    if not strip_marks(text):
+        return [Finding.at(path, text, 0, "TTS006", "empty script")]
     words, found = _fills(path, text, facts)
-    template = mask(text)
+    found += _marks(path, text, seg)
+    template = blank_marks(mask(text))
     found += _punctuation(path, template) + _acronyms(path, template, rules.allowed_caps) + _digits(path, template)
     raw_sentences = sentences(template)
     if len(raw_sentences) > rules.max_sentences:
         offset = raw_sentences[rules.max_sentences][0]
-        found.append(Finding(path, offset, "TTS002", f"{len(raw_sentences)} sentences (max {rules.max_sentences})"))
+        found.append(Finding.at(path, text, offset, "TTS002",
+                                f"{len(raw_sentences)} sentences (max {rules.max_sentences})"))
     if any(f.rule == "TTS008" for f in found):
         return found              # lengths are meaningless until every placeholder can be filled
     filled = text
     for ph in sorted(words, key=lambda p: -p.start):   # from the end, so earlier offsets stay valid
         filled = filled[:ph.start] + (words[ph] or ph.raw) + filled[ph.end:]
-    filled = spoken(filled)
+    filled = strip_marks(filled)
     if len(filled) > rules.max_chars:
-        found.append(Finding(path, 0, "TTS001", f"too long: {len(filled)} characters after filling "
-                                                f"(max {rules.max_chars})"))
+        found.append(Finding.at(path, text, 0, "TTS001", f"too long: {len(filled)} characters after filling "
+                                                         f"(max {rules.max_chars})"))
     # fills hold no sentence ends, so filled and template sentences pair up one to one
     for (offset, _), (_, sentence) in zip(raw_sentences, sentences(filled)):
         n_words = len(sentence.split())
         if n_words > rules.warn_words:
-            found.append(Finding(path, offset, "TTS005", f"sentence of {n_words} words "
-                                                         f"(keep it to {rules.warn_words})", warning=True))
-    return sorted(found, key=lambda f: f.offset)
+            found.append(Finding.at(path, text, offset, "TTS005", f"sentence of {n_words} words "
+                                                                  f"(keep it to {rules.warn_words})", warning=True))
+    return sorted(found, key=lambda f: (f.line, f.col))
 
 
 def narrated_scripts(storyboard: Path, scripts_dir: Path) -> list[tuple[Segment, Path]]:
@@ -113,7 +155,7 @@ def narrated_scripts(storyboard: Path, scripts_dir: Path) -> list[tuple[Segment,
     for seg in load_storyboard(storyboard, check_files=False):
         script = Path(scripts_dir) / f"{seg.id}.txt"
         if seg.narrated and not script.exists():
-            raise PipelineError(f"{rel(storyboard)}: segment '{seg.id}': missing script {rel(script)}")
+            raise UserError(f"{rel(storyboard)}: segment '{seg.id}': missing script {rel(script)}")
         if seg.narrated:
             pairs.append((seg, script))
     return pairs
@@ -127,22 +169,23 @@ def _read(path: Path) -> str:
     try:
         return Path(path).read_text()
     except (OSError, UnicodeDecodeError) as err:
-        raise PipelineError(f"{rel(path)}: cannot read script ({type(err).__name__})") from None
+        raise UserError(f"{rel(path)}: cannot read script ({type(err).__name__})") from None
 
 
-def report(paths: list[Path], facts: Facts, rules: LintSettings, out=None) -> int:
-    """Lint the files, print one line per finding and a summary; return the number of errors."""
+def report(scripts: list[tuple[Path, Segment | None]], facts: Facts, rules: LintSettings, out=None) -> int:
+    """Lint the scripts (each with the segment it narrates, if known), print one line per finding and a summary;
+    return the number of errors."""
     out = out or sys.stdout
     if not facts.measured:
         print(f"note: {rel(facts.summary_path)} is missing, so measured placeholders were checked as single words "
               "(run just train to lint the filled text)", file=out)
     errors = warnings = 0
-    for path, text in [(Path(p), _read(p)) for p in paths]:
-        for finding in lint_text(path, text, facts, rules):
-            print(finding.format(text), file=out)
+    for path, seg in scripts:
+        for finding in lint_text(Path(path), _read(path), facts, rules, seg):
+            print(finding.format(), file=out)
             warnings += finding.warning
             errors += not finding.warning
-    print(f"{_plural(len(paths), 'file')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}",
+    print(f"{_plural(len(scripts), 'file')} checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}",
           file=out)
     return errors
 
@@ -155,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rules = load_settings().lint
         facts = Facts(args.summary, PAPER)
-        paths = args.files or [script for _, script in narrated_scripts(STORYBOARD, SCRIPTS)]
-        return 1 if report(paths, facts, rules) else 0
-    except PipelineError as err:
+        narrated = {script.resolve(): seg for seg, script in narrated_scripts(STORYBOARD, SCRIPTS)}
+        scripts = [(path, narrated.get(path.resolve())) for path in args.files] or \
+            [(script, seg) for script, seg in narrated.items()]
+        return 1 if report(scripts, facts, rules) else 0
+    except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.common import BUILD, PipelineError, atomic_output, rel, write_text
+from core.errors import UserError
+from core.files import atomic_output, write_text
+from core.paths import BUILD, rel
+from core.settings import Settings
+from core.storyboard import Segment
 from pipeline.ffmpeg import ffmpeg, run
-from pipeline.settings import Segment, Settings
 from pipeline.stills import svg_to_png
 
 YOUTUBE_MD = BUILD / "youtube.md"
@@ -41,7 +44,7 @@ def chapters(placements, segments: list[Segment], film_seconds: float) -> list[C
     found: list[Chapter] = []
     for p in placements:
         if p.id not in titles:
-            raise PipelineError(f"chapters: segment '{p.id}' is not in the storyboard")
+            raise UserError(f"chapters: segment '{p.id}' is not in the storyboard")
         if not found or titles[p.id] != found[-1].title:
             found.append(Chapter(math.floor(p.start), titles[p.id]))
     while len(found) > 1:
@@ -54,7 +57,7 @@ def chapters(placements, segments: list[Segment], film_seconds: float) -> list[C
         else:
             del found[short]
     if len(found) < MIN_CHAPTERS:
-        raise PipelineError(f"chapters: only {len(found)} of at least {MIN_CHAPTER} s; YouTube needs "
+        raise UserError(f"chapters: only {len(found)} of at least {MIN_CHAPTER} s; YouTube needs "
                             f"{MIN_CHAPTERS} (check the 'chapter' titles in the storyboard)")
     return found
 
@@ -112,7 +115,7 @@ def read_chapters(md: Path) -> list[Chapter]:
     """The chapters as published in youtube.md."""
     md = Path(md)
     if not md.is_file():
-        raise PipelineError(f"{rel(md)}: missing YouTube description")
+        raise UserError(f"{rel(md)}: missing YouTube description")
     return [Chapter(int(m) * 60 + int(s), title)
             for m, s, title in re.findall(r"^(\d+):(\d\d) (.+)$", md.read_text(), re.MULTILINE)]
 
@@ -133,7 +136,7 @@ def gif_command(clip: Path, out: Path, start: float, seconds: float, width: int,
 def make_gif(clip: Path, out: Path, start: float, seconds: float, width: int = 640, fps: int = 12) -> Path:
     """An excerpt of a clip as a looping GIF (for the README or a post)."""
     if not Path(clip).is_file():
-        raise PipelineError(f"{rel(clip)}: missing clip")
+        raise UserError(f"{rel(clip)}: missing clip")
     with atomic_output(out) as tmp:
         run(gif_command(Path(clip), tmp, start, seconds, width, fps), f"{rel(out)}: GIF")
     return out

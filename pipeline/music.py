@@ -2,8 +2,8 @@
 
 `synthesize_bed` plays soft pads over a slow four-chord progression, a low bass and a gentle arpeggio, with a
 convolution reverb. Every note has a smooth envelope (no clicks), every choice comes from the seed, and the result
-is a stereo 48 kHz 16-bit WAV peaking at -1 dBFS. The film ducks it under the voice and sets its level
-(settings `music.volume_db`).
+is a stereo 48 kHz 16-bit WAV peaking at -1 dBFS. The film sets its level relative to the narration (settings
+`music.volume_db`) and ducks it under the voice (`music.duck_db`).
 """
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.common import ROOT, PipelineError, atomic_output, rel
-from pipeline.settings import SETTINGS, Settings
+from core.errors import UserError
+from core.files import atomic_output
+from core.paths import ROOT, SETTINGS, rel
+from core.settings import Settings
 
 RATE = 48000
 BEAT = 60 / 70                      # 70 beats per minute: unhurried
@@ -32,7 +34,7 @@ def bed_for(settings: Settings, seconds: float, out_wav: Path) -> Path:
     if settings.music.file:
         path = ROOT / settings.music.file
         if not path.is_file():
-            raise PipelineError(f"{rel(SETTINGS)}: 'music.file' {settings.music.file}: no such file")
+            raise UserError(f"{rel(SETTINGS)}: 'music.file' {settings.music.file}: no such file")
         return path
     return synthesize_bed(seconds, out_wav, settings.seed)
 

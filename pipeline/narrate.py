@@ -1,22 +1,23 @@
-"""The narration stage: lint → fill → speak → pad → word timings, for every narrated segment.
+"""The narration stage: lint → fill → strip cue marks → speak → pad → word timings and mark times, per segment.
 
     python -m pipeline.narrate [--only ID ...] [--backend espeak]
 
 Each line is cached under build/cache/narration/<key>.wav (+ <key>.json with its word timings), the key being a hash
-of everything that changes the audio: the filled text, the voice's identity, the padding and FORMAT. A line whose key
-is cached is never spoken again. build/narration/<id>.wav links to the cache entry and build/narration/timings.json
-lists the segments whose audio is up to date, in film order.
+of everything that changes the audio: the filled text without its cue marks, the voice's identity, the padding and
+FORMAT. A line whose key is cached is never spoken again (so moving a mark re-times its scene without re-speaking).
+build/narration/<id>.wav links to the cache entry, build/narration/<id>.json holds its word and mark times, and
+build/narration/timings.json lists the segments whose audio is up to date, in film order.
 """
 from __future__ import annotations
 
 import argparse
 import io
-from contextlib import nullcontext
 import os
 import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
 
@@ -24,11 +25,14 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.common import (BUILD, NARRATION_DIR, SCRIPTS, PipelineError, atomic_output, content_hash, read_json,
-                             rel, write_json)
+from core.errors import UserError
+from core.files import atomic_output, content_hash, read_json, write_json
+from core.paths import BUILD, NARRATION_DIR, PAPER, SCRIPTS, STORYBOARD, rel
+from core.settings import Settings, VoiceSettings, load_settings
+from core.storyboard import Segment, find_segment
 from pipeline.fill import SUMMARY, Facts, fill_script
 from pipeline.lint import narrated_scripts, report
-from pipeline.settings import PAPER, STORYBOARD, Settings, VoiceSettings, find_segment, load_settings
+from pipeline.marks import caption_words, mark_positions, mark_times, strip_marks
 from pipeline.tts import Voice, make_voice, read_wav, write_wav
 
 CACHE_DIR = BUILD / "cache" / "narration"
@@ -39,11 +43,6 @@ SPEECH_DB = -35.0                 # a 10 ms window louder than this (relative to
 
 
 # --- word timings --------------------------------------------------------------------------------------------------
-
-def caption_words(text: str) -> list[str]:
-    """The words as captions show them: the script's spelling, without the punctuation around them."""
-    return [w for w in (token.strip(".,") for token in text.split()) if w]
-
 
 def speech_span(samples: np.ndarray, rate: int) -> tuple[float, float]:
     """First and last moment (s) of a window louder than SPEECH_DB below the loudest one."""
@@ -124,7 +123,7 @@ def cached(cache_dir: Path, key: str) -> dict | None:
         entry = read_json(cache_dir / f"{key}.json")
         samples, rate = read_wav(cache_dir / f"{key}.wav")
         intact = entry["key"] == key and abs(entry["seconds"] - len(samples) / rate) < 1e-3 and entry["words"]
-    except (PipelineError, KeyError, TypeError):
+    except (UserError, KeyError, TypeError):
         return None
     return entry if intact else None
 
@@ -157,13 +156,15 @@ def publish(src: Path, dest: Path) -> None:
             shutil.copyfile(src, tmp)
 
 
-def publish_segment(seg_id: str, entry: dict, cache_dir: Path, out_dir: Path, pads: VoiceSettings) -> dict:
-    """Put a line's audio at build/narration/<id>.wav and its timing at <id>.json (what its scene reads, available
-    before the whole narration is done)."""
+def publish_segment(seg_id: str, entry: dict, marks: dict[str, int], cache_dir: Path, out_dir: Path,
+                    pads: VoiceSettings) -> dict:
+    """Put a line's audio at build/narration/<id>.wav and its timing at <id>.json, with the times of its cue marks
+    (what its scene is timed by, available before the whole narration is done)."""
     wav = out_dir / f"{seg_id}.wav"
     publish(cache_dir / f"{entry['key']}.wav", wav)
     samples, rate = read_wav(wav)
     timing = {"id": seg_id, "text": entry["text"], "seconds": round(len(samples) / rate, 4),
+              "marks": mark_times(marks, entry["words"]),
               "speech_start": entry["speech_start"], "speech_end": entry["speech_end"],
               "pad_start": pads.pad_start, "pad_end": pads.pad_end, "wav": wav.name, "key": entry["key"],
               "word_source": entry["word_source"], "words": entry["words"]}
@@ -173,12 +174,12 @@ def publish_segment(seg_id: str, entry: dict, cache_dir: Path, out_dir: Path, pa
 
 # --- the stage -----------------------------------------------------------------------------------------------------
 
-def check_scripts(scripts: list[Path], facts: Facts, settings: Settings, console: Console) -> None:
+def check_scripts(scripts: list[tuple[Path, Segment]], facts: Facts, settings: Settings, console: Console) -> None:
     """Lint every narrated script; on any error print the findings and stop before any audio is made."""
     findings = io.StringIO()
     if report(scripts, facts, settings.lint, findings):
         console.print(findings.getvalue().rstrip(), markup=False, highlight=False, soft_wrap=True)
-        raise PipelineError("scripts break the text-to-speech rules (listed above): no audio made")
+        raise UserError("scripts break the text-to-speech rules (listed above): no audio made")
 
 
 def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: Path = SCRIPTS,
@@ -192,12 +193,14 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
     console = console or Console()
     lines = narrated_scripts(storyboard, scripts_dir)
     facts = Facts(summary, paper)
-    check_scripts([script for _, script in lines], facts, settings, console)
+    check_scripts([(script, seg) for seg, script in lines], facts, settings, console)
     segs = [seg for seg, _ in lines]
     wanted = {find_segment(segs, o).id for o in only} if only else {seg.id for seg in segs}
     voice = make_voice(settings.voice, backend)
     identity, pads = voice.identity(), settings.voice
-    texts = {seg.id: fill_script(script, facts) for seg, script in lines}    # every fill error before any audio
+    filled = {seg.id: fill_script(script, facts) for seg, script in lines}    # every fill error before any audio
+    marks = {seg_id: mark_positions(text) for seg_id, text in filled.items()}  # the lint has vetted them
+    texts = {seg_id: strip_marks(text) for seg_id, text in filled.items()}
     cache_dir.mkdir(parents=True, exist_ok=True)
     aligner, segments, spoken = Aligner(), [], []
     columns = (TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -211,7 +214,7 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
                 entry = speak(voice, text, key, pads, cache_dir, aligner)
                 spoken.append(seg_id)
             if entry is not None:     # with --only, other lines appear only if their audio is up to date
-                segments.append(publish_segment(seg_id, entry, cache_dir, out_dir, pads))
+                segments.append(publish_segment(seg_id, entry, marks[seg_id], cache_dir, out_dir, pads))
                 on_ready(segments[-1])
             bars.advance(task)
     current = {out_dir / name for s in segments for name in (s["wav"], f"{s['id']}.json")} | {out_dir / "timings.json"}
@@ -231,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     console, started = Console(), time.monotonic()
     try:
         timings, spoken = narrate(load_settings(), only=args.only, backend=args.backend, console=console)
-    except PipelineError as err:
+    except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     segments = timings["segments"]

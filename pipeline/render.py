@@ -1,7 +1,9 @@
 """Scene stage: one storyboard segment → one video-only clip, rendered by the Manim CLI in its own media folder.
 
-The cache key holds everything the picture depends on: the scene's own file, the scenes toolkit, the recording it
-reads, its narration timing, the style settings, the resolution and the frame rate. A clip whose key is unchanged is
+The stage first writes the segment's scene context (core/context.py: its length, cue mark times, the segments of its
+part, theme, seed, links, cited figures), named by its content; the scene reads only that file and the recording.
+The cache key holds everything the picture depends on: the scene's own file, the scenes toolkit and the core modules
+it imports, the recording, the context file, the resolution and the frame rate. A clip whose key is unchanged is
 reused; a clip is written under a temporary name and renamed only when Manim finished and its length checks out.
 """
 from __future__ import annotations
@@ -9,18 +11,23 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.common import (BUILD, CONFIG, MODEL_DIR, ROOT, PipelineError, atomic_output, content_hash, rel,
-                             run_tool)
+from core.context import CONTEXT_VAR, ERROR_VAR, SceneContext, write_context
+from core.errors import UserError
+from core.files import atomic_output, content_hash
+from core.paths import BUILD, MODEL_DIR, NARRATION_DIR, ROOT, rel
+from core.recordings import load_paper, recording_paths
+from core.settings import Settings, load_settings
+from core.storyboard import Segment, load_storyboard
+from pipeline.common import run_tool
 from pipeline.ffmpeg import probe
-from pipeline.settings import Segment, load_settings
 
 MANIM_CFG = ROOT / "scenes" / "manim.cfg"     # fast, near-lossless intermediate encoding
-TOOLKIT = ("style", "segment", "recording", "track", "panel", "charts", "icons")
-RECORDING_FILES = ("summary", "curves", "snapshots", "finals", "dataset")
+TOOLKIT = ("style", "segment", "track", "panel", "charts", "icons")
 MEDIA_DIR = BUILD / "cache" / "manim"
+CONTEXT_DIR = BUILD / "cache" / "contexts"
 
 
 @dataclass(frozen=True)
@@ -44,15 +51,32 @@ def preview_quality() -> Quality:
     return Quality(v.preview_width, v.preview_height, v.preview_fps)
 
 
-def scene_key(seg: Segment, quality: Quality, narration: dict | None) -> str:
-    """What the picture of a segment depends on (a Merkle-style key over files and parameters)."""
-    settings = load_settings()
-    toolkit = [ROOT / "scenes" / f"{name}.py" for name in TOOLKIT]
-    recording = [MODEL_DIR / f"{name}.json" for name in RECORDING_FILES]
-    timing = {k: narration[k] for k in ("seconds", "words")} if narration else None
-    return content_hash("scene-v1", seg.id, seg.scene, seg.part, seg.scene_file, toolkit, MANIM_CFG, recording,
-                        CONFIG / "paper.yaml", timing, settings.scenes.__dict__, settings.links.__dict__,
-                        settings.seed, quality.__dict__)
+def scene_context(seg: Segment, narration: dict | None, settings: Settings) -> SceneContext:
+    """Everything the segment's picture may depend on besides code and recording (see core/context.py). The
+    header's dots count the part's segments in the whole storyboard, whichever subset is being rendered."""
+    storyboard = load_storyboard(check_files=False)
+    if narration is None and seg.narrated:
+        raise UserError(f"{rel(NARRATION_DIR / seg.id)}.json: no narration for segment '{seg.id}' (run just narrate)")
+    return SceneContext(
+        segment=seg.id, part=seg.part, part_segments=tuple(s.id for s in storyboard if s.part == seg.part),
+        seconds=narration["seconds"] if narration else seg.seconds, script=rel(seg.script) if seg.narrated else None,
+        marks=narration["marks"] if narration else {}, theme=settings.scenes.theme,
+        reduced_motion=settings.scenes.reduced_motion, seed=settings.seed, recording=str(MODEL_DIR),
+        links=asdict(settings.links), paper=load_paper())
+
+
+def context_file(context: SceneContext) -> Path:
+    """The context as a file named by its content, written once."""
+    path = CONTEXT_DIR / f"{context.segment}-{content_hash('context-v1', asdict(context))}.json"
+    return path if path.exists() else write_context(path, context)
+
+
+def scene_key(seg: Segment, quality: Quality, context: Path) -> str:
+    """What the picture of a segment depends on: its code, the toolkit, the recording, its context, the size."""
+    code = [seg.scene_file, *(ROOT / "scenes" / f"{name}.py" for name in TOOLKIT),
+            *sorted((ROOT / "core").glob("*.py"))]
+    return content_hash("scene-v2", seg.scene, code, MANIM_CFG, recording_paths(MODEL_DIR), context,
+                        quality.__dict__)
 
 
 def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:
@@ -63,21 +87,29 @@ def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) ->
             "--media_dir", str(media_dir), "-o", name, rel(seg.scene_file), seg.scene_class]
 
 
-def render_scene(seg: Segment, quality: Quality, out: Path, seconds: float) -> Path:
-    """Render a segment's Scene to `out` (video only). Checks that it lasts `seconds` within one frame."""
+def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, seconds: float) -> Path:
+    """Render a segment's Scene with its context file to `out` (video only). Checks that it lasts `seconds` within
+    one frame."""
     key = out.stem
     media = MEDIA_DIR / key
     shutil.rmtree(media, ignore_errors=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    run_tool(manim_command(seg, quality, media, key), f"{seg.id} ({rel(seg.scene_file)}:{seg.scene_class})",
-             cwd=ROOT, env=env)
+    error = media / "error.txt"
+    error.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), CONTEXT_VAR: str(context), ERROR_VAR: str(error)}
+    try:
+        run_tool(manim_command(seg, quality, media, key), f"{seg.id} ({rel(seg.scene_file)}:{seg.scene_class})",
+                 cwd=ROOT, env=env)
+    except UserError:
+        if error.exists():
+            raise UserError(error.read_text()) from None
+        raise
     produced = next(media.glob(f"videos/**/{key}.mp4"), None)
     if produced is None:
-        raise PipelineError(f"{rel(seg.scene_file)}: Manim wrote no video for {seg.scene_class}")
+        raise UserError(f"{rel(seg.scene_file)}: Manim wrote no video for {seg.scene_class}")
     info = probe(produced)
     frames, expected = info["video"]["frames"], round(seconds * quality.fps)
     if abs(frames - expected) > 1:
-        raise PipelineError(f"{rel(seg.scene_file)}: {seg.scene_class} has {frames} frames, narration needs "
+        raise UserError(f"{rel(seg.scene_file)}: {seg.scene_class} has {frames} frames, narration needs "
                             f"{expected} ({seconds:.2f} s at {quality.fps} fps)")
     with atomic_output(out) as tmp:
         shutil.move(produced, tmp)

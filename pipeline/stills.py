@@ -14,7 +14,9 @@ from xml.etree.ElementTree import ParseError
 import cairo
 import cairosvg
 
-from pipeline.common import PipelineError, atomic_output, rel
+from core.errors import UserError
+from core.files import atomic_output
+from core.paths import rel
 from pipeline.ffmpeg import CLIP_CRF, ffmpeg, probe, run_piped, x264
 
 ZOOM_END = 1.06    # slow: 6 % over the whole clip keeps the 5 % safe margin nearly intact
@@ -24,12 +26,12 @@ def svg_to_png(svg: Path, png: Path, width: int, height: int) -> Path:
     """Draw an SVG at exactly width×height pixels."""
     svg = Path(svg)
     if not svg.is_file():
-        raise PipelineError(f"{rel(svg)}: missing SVG")
+        raise UserError(f"{rel(svg)}: missing SVG")
     with atomic_output(png) as tmp:
         try:
             cairosvg.svg2png(url=str(svg), write_to=str(tmp), output_width=width, output_height=height)
         except (ParseError, ValueError, TypeError) as err:
-            raise PipelineError(f"{rel(svg)}: not a drawable SVG ({err})") from None
+            raise UserError(f"{rel(svg)}: not a drawable SVG ({err})") from None
     return png
 
 
@@ -50,7 +52,7 @@ def _frames(png: Path, width: int, height: int, frames: int):
     try:
         picture = cairo.ImageSurface.create_from_png(str(png))
     except (cairo.Error, MemoryError) as err:
-        raise PipelineError(f"{rel(png)}: unreadable PNG ({err})") from None
+        raise UserError(f"{rel(png)}: unreadable PNG ({err})") from None
     canvas = cairo.ImageSurface(cairo.FORMAT_RGB24, width, height)
     for i in range(frames):
         ctx = cairo.Context(canvas)
@@ -69,14 +71,14 @@ def ken_burns(png: Path, seconds: float, out: Path, width: int, height: int, fps
     """A video-only clip of `seconds` (round(seconds × fps) frames) slowly zooming into `png`."""
     png = Path(png)
     if not png.is_file():
-        raise PipelineError(f"{rel(png)}: missing picture")
+        raise UserError(f"{rel(png)}: missing picture")
     frames = round(seconds * fps)
     with atomic_output(out) as tmp:
         run_piped(raw_video_command(tmp, width, height, fps, frames), _frames(png, width, height, frames),
                   f"{rel(out)}: Ken Burns clip")
         made = probe(tmp)["video"]["frames"]
         if made != frames:
-            raise PipelineError(f"{rel(out)}: {made} frames, expected {frames}")
+            raise UserError(f"{rel(out)}: {made} frames, expected {frames}")
     return out
 
 

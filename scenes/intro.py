@@ -14,8 +14,7 @@ from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOu
 from scenes.charts import LineChart
 from scenes.icons import brain, mystery_box, split_lid, swing_open
 from scenes.panel import planner_doer
-from scenes.recording import QUICK, SHOWCASE
-from scenes.segment import SegmentScene
+from scenes.segment import QUICK, SHOWCASE, SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, switch, text
 from scenes.track import DemoCard, StepCounter, WorldTrack, mini_track, play_episode
 
@@ -162,7 +161,7 @@ class OpenTheBox(SegmentScene):
         self.play_until(self.cue("recorded") + 0.3, FadeIn(stage), FadeIn(counter), FadeIn(rec_chip))
 
         # The untrained agent wanders: as many recorded steps as fit before "to clean", then its real total
-        switch_at = self.cue("clean", after=self.cue("wandering")) - 0.3
+        switch_at = self.cue("clean") - 0.3
         shown = max(4, min(untrained["n_steps"], int((switch_at - 0.5 - self.now) / 0.3)))
         trail = play_episode(self, track, shortened(untrained, shown), end=switch_at - 0.5, counter=counter,
                              trail=True, max_step_time=0.3)
@@ -203,8 +202,8 @@ class Preview(SegmentScene):
         self.play_until(self.cue("first"), LaggedStart(*[FadeIn(c, shift=UP * 0.2) for c in cards], lag_ratio=0.2),
                         FadeIn(names))
         # Each card lights up as the voice names it
-        for card, name, word in zip(cards[:2], names, ("task", "hierarchical")):
-            self.play_until(self.cue(word) + 0.4, *light(card), name.animate.set_color(card.tint))
+        for card, name, named_at in zip(cards[:2], names, (self.cue("task"), self.cue("hierarchical"))):
+            self.play_until(named_at + 0.4, *light(card), name.animate.set_color(card.tint))
         # "that learns it": a sub-goal travels down from the Planner to the Doer
         arrow = model_icon.arrow
         subgoal = Dot(arrow.get_start(), radius=0.1, color=PALETTE.planner)

@@ -216,22 +216,22 @@ class Walkthrough(AlongScene):
     recorded steps and a card shows each decision with the Planner's and the Doer's probability."""
     segment = "22-tutorial-mode"
 
-    # (label, cue word, occurrence, who acts): the Planner picks a sub-goal (violet), the Doer carries it out (teal).
-    BEATS = [("Find the key", "find", 1, PALETTE.planner), ("Walk to it", "walk", 1, PALETTE.doer),
-             ("Pick it up", "pick", 1, PALETTE.doer), ("Turn around", "turn", 1, PALETTE.planner),
-             ("Walk back", "walk", 2, PALETTE.doer), ("At the door", "door", 1, PALETTE.planner),
-             ("Open it", "open", 1, PALETTE.doer)]
+    # (label, who acts): the Planner picks a sub-goal (violet), the Doer carries it out (teal).
+    BEATS = [("Find the key", PALETTE.planner), ("Walk to it", PALETTE.doer), ("Pick it up", PALETTE.doer),
+             ("Turn around", PALETTE.planner), ("Walk back", PALETTE.doer), ("At the door", PALETTE.planner),
+             ("Open it", PALETTE.doer)]
 
     def body(self):
         episode = walkthrough_episode(self.rec)
         steps = episode["steps"]
         picked = next(i for i, s in enumerate(steps) if s["event"] == "picked")
         opened = next(i for i, s in enumerate(steps) if s["event"] == "opened")
-        cue = [self.cue(word, n) for _, word, n, _ in self.BEATS]
+        cue = [self.cue("find"), self.cue("walk"), self.cue("pick"), self.cue("turn"), self.cue("walk_back"),
+               self.cue("door"), self.cue("open")]       # when the voice names each beat
         self.lights = sorted((t, i) for i, t in enumerate(cue))
 
         # Layout: the step list on the left; the track above the decision card on the right.
-        self.step_list = StepList([(label, color) for label, _, _, color in self.BEATS])
+        self.step_list = StepList(self.BEATS)
         middle = (CONTENT_TOP + CONTENT_BOTTOM) / 2
         self.step_list.move_to([-SAFE_X + self.step_list.width / 2, middle, 0])
         self.track = track = WorldTrack(episode["layout"], cell=0.88, chip=False)
@@ -421,7 +421,7 @@ class Metrics(SegmentScene):
         self.play_until(self.cue("that") - 0.15, Create(shortest), FadeIn(shortest_label, shift=UP * 0.1))
         # That is an efficiency of P: the bar, and the curve with its epoch dot, both arrive on the number.
         self.wait_until_time(self.cue("that"))
-        self.play_until(self.cue("percent"), *self.grow(efficiency[1]), *grow_curve,
+        self.play_until(self.cue("efficiency"), *self.grow(efficiency[1]), *grow_curve,
                         self.follow(dot, chart, epochs, values))
         self.play(FadeIn(end_label, shift=LEFT * 0.1), run_time=min(MOTION.fade, self.remaining(0.1)))
 

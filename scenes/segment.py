@@ -1,20 +1,29 @@
 """The base of every segment's Scene: background, header strip, the narration clock, and an exact ending.
 
-A subclass names its storyboard `segment` and writes `body()`. Inside it, time is the narration's: `self.cue("key")`
-is when the voice starts saying "key", `self.play_until(t, ...)` fits animations to end at t, and the scene is
-padded (or flagged) so its length equals the narration's within one frame.
+A subclass names its storyboard `segment` and writes `body()`. It learns everything about its segment from the scene
+context the render stage wrote (core/context.py): its length, the part it belongs to and the cue marks of its
+script. Inside `body()` time is the narration's: `self.cue("mark")` is when the voice starts the word after
+`[mark]` in the script, `self.play_until(t, ...)` fits animations to end at t, and the scene is padded (or
+flagged) so its length equals the narration's within one frame.
 """
 from __future__ import annotations
 
+import inspect
+import os
 import random
 import zlib
+from pathlib import Path
 
 from manim import RIGHT, Circle, Scene, VGroup, config
 
-from pipeline.common import PipelineError
-from pipeline.settings import load_settings, load_storyboard
-from scenes.recording import load_narration, load_recording
+from core.context import ERROR_VAR, current_context
+from core.errors import UserError
+from core.paths import rel
+from core.recordings import load_recording
 from scenes.style import CONTENT_BOTTOM, HEADER_Y, MOTION, PALETTE, SAFE_X, SIZE, text
+
+SHOWCASE = 0             # the showcase layout the film follows (config data.showcase[0]: agent 4, key 1, door 9)
+QUICK = 1                # showcase [5, 8, 9]: its trained rollout is short enough to replay in a second or two
 
 
 def cut(t: float) -> float:
@@ -24,14 +33,24 @@ def cut(t: float) -> float:
 class SegmentScene(Scene):
     segment: str = ""
 
+    def render(self, *args, **kwargs):
+        """Render; a user's error (a missing cue mark, a wrong context) also goes to the file the render stage
+        named, as the one line to show."""
+        try:
+            super().render(*args, **kwargs)
+        except UserError as err:
+            if os.environ.get(ERROR_VAR):
+                Path(os.environ[ERROR_VAR]).write_text(str(err))
+            raise
+
     def setup(self):
-        storyboard = load_storyboard(check_files=False)
-        seg = next(s for s in storyboard if s.id == self.segment)
-        self.storyboard, self.seg = storyboard, seg
-        self.narration = load_narration(seg.id, None if seg.narrated else seg.seconds)
-        self.length = self.narration.seconds
-        self.rec = load_recording()
-        self.rng = random.Random(zlib.crc32(f"{load_settings().seed}/{seg.id}".encode()))
+        self.context = current_context()
+        if self.context.segment != self.segment:
+            raise UserError(f"{rel(inspect.getfile(type(self)))}: {type(self).__name__} draws segment "
+                            f"'{self.segment}' but its scene context is for '{self.context.segment}'")
+        self.length = self.context.seconds
+        self.rec = load_recording(Path(self.context.recording))
+        self.rng = random.Random(zlib.crc32(f"{self.context.seed}/{self.segment}".encode()))
         self.camera.background_color = PALETTE.background
 
     def construct(self):
@@ -45,13 +64,11 @@ class SegmentScene(Scene):
     # --- the header strip --------------------------------------------------------------------------------------
     def header(self) -> VGroup:
         """Part name on the left; one dot per segment of this part on the right, the current one lit."""
-        part = self.seg.part
-        name = text(part.upper(), SIZE.small, PALETTE.muted)
+        name = text(self.context.part.upper(), SIZE.small, PALETTE.muted)
         name.move_to([-SAFE_X + name.width / 2, HEADER_Y, 0])
-        siblings = [s for s in self.storyboard if s.part == part]
         dots = VGroup(*[Circle(0.06, stroke_width=0, fill_opacity=1,
-                               fill_color=PALETTE.text if s.id == self.seg.id else PALETTE.panel_edge)
-                        for s in siblings]).arrange(RIGHT, buff=0.16)
+                               fill_color=PALETTE.text if sibling == self.segment else PALETTE.panel_edge)
+                        for sibling in self.context.part_segments]).arrange(RIGHT, buff=0.16)
         dots.move_to([SAFE_X - dots.width / 2, HEADER_Y, 0])
         return VGroup(name, dots)
 
@@ -80,9 +97,17 @@ class SegmentScene(Scene):
         """Round a duration down to whole frames (at least one), so many short animations do not drift."""
         return max(1, int(seconds * config.frame_rate + 1e-6)) / config.frame_rate
 
-    def cue(self, word: str, occurrence: int = 1, after: float = 0.0) -> float:
-        """When the voice starts saying `word` (its n-th occurrence after `after` seconds)."""
-        return self.narration.time_of(word, occurrence, after)
+    def cue(self, mark: str) -> float:
+        """When the voice starts the word that follows `[mark]` in the script. A mark the script does not have is an
+        error naming the scene's file and line and the script (`just lint-scripts` finds it before any render)."""
+        try:
+            return self.context.marks[mark]
+        except KeyError:
+            caller = inspect.stack()[1]
+            known = ", ".join(sorted(self.context.marks)) or "none"
+            raise UserError(f"{rel(caller.filename)}:{caller.lineno}: cue mark '{mark}' is not in "
+                            f"{self.context.script or 'the segment (it has no narration)'} (its marks: {known})"
+                            ) from None
 
     def at_fraction(self, f: float) -> float:
         """A time as a share of the segment: 0.5 is the middle."""
@@ -105,6 +130,6 @@ class SegmentScene(Scene):
         """Hold the last frame until the narration ends; a scene that runs long is a bug, not a silent stretch."""
         overrun = self.now - self.length
         if overrun > self.frame:
-            raise PipelineError(f"scenes: {type(self).__name__} ({self.segment}) runs {overrun:.2f} s past its "
+            raise UserError(f"scenes: {type(self).__name__} ({self.segment}) runs {overrun:.2f} s past its "
                                 f"narration of {self.length:.2f} s")
         self.wait_until_time(self.length)

@@ -1,7 +1,8 @@
 """The film's visual language in one place: palette by role, type, sizes, motion (docs: film-style brief).
 
 Scenes never hard-code a colour or a font; they ask for a role (`PALETTE.planner`) or a size (`SIZE.label`).
-The high-contrast and reduced-motion variants are switched in config/settings.yaml (section `scenes`).
+The high-contrast and reduced-motion variants are switched in config/settings.yaml (section `scenes`) and reach
+the scene in its context.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from manim import Text, UpdateFromFunc
 
-from pipeline.settings import load_settings
+from core.context import current_context
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,10 @@ class Motion:
 
 
 def _theme():
-    scenes = load_settings().scenes
-    palette = HIGH_CONTRAST if scenes.theme == "high_contrast" else Palette()
-    return palette, replace(Motion(), reduced=scenes.reduced_motion)
+    """The variant of the segment this process renders (settings `scenes`, passed in its scene context)."""
+    context = current_context()
+    palette = HIGH_CONTRAST if context.theme == "high_contrast" else Palette()
+    return palette, replace(Motion(), reduced=context.reduced_motion)
 
 
 PALETTE, MOTION = _theme()

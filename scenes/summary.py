@@ -8,12 +8,10 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, Circle, Create, FadeIn, FadeOut, Flash,
                    GrowFromCenter, Indicate, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup)
 
-from pipeline.settings import load_settings
 from scenes.charts import bar_chart, grow_bars
 from scenes.icons import lightbulb, mystery_box, person, red_cross, split_lid, swing_open
 from scenes.panel import planner_doer, token
-from scenes.recording import QUICK, SHOWCASE
-from scenes.segment import SegmentScene
+from scenes.segment import QUICK, SHOWCASE, SegmentScene
 from scenes.style import PALETTE, SAFE_X, SIZE, mono, pct, text
 from scenes.track import DemoCard, backdrop, mini_track, play_episode
 
@@ -69,10 +67,9 @@ class RecapTask(SegmentScene):
         # "it still needs a plan": empty slots for the Planner's sub-goals
         self.play_until(self.cue("plan") + 0.3, FadeIn(slots), FadeIn(links), FadeIn(plan_label))
         # "first the key, then the door": the recorded sub-goals fill in, each with its stretch of road
-        plan_at = self.cue("plan")
-        self.play_until(self.cue("key", after=plan_at) + 0.4, FadeIn(tokens[0], scale=0.7), Create(to_key),
+        self.play_until(self.cue("plan_key") + 0.4, FadeIn(tokens[0], scale=0.7), Create(to_key),
                         track.highlight(key_cell, PALETTE.key))
-        self.play_until(self.cue("door", after=plan_at) + 0.5, LaggedStart(*[FadeIn(t, scale=0.7) for t in tokens[1:]],
+        self.play_until(self.cue("plan_door") + 0.5, LaggedStart(*[FadeIn(t, scale=0.7) for t in tokens[1:]],
                                                                          lag_ratio=0.5),
                         Create(to_door), track.highlight(door, PALETTE.door))
 
@@ -112,7 +109,7 @@ class RecapHrm(SegmentScene):
         # "a flat model of the same size came close": its row lights up, with both parameter counts
         self.play_until(self.cue("size") + 0.4, flat_row.bar.animate.set_fill(PALETTE.text),
                         flat_row.name.animate.set_color(PALETTE.text), FadeIn(sizes))
-        self.play_until(self.cue("percent", after=self.cue("close")) + 0.3,
+        self.play_until(self.cue("flat_score") + 0.3,
                         flat_row.value.animate.set_color(PALETTE.text).scale(1.15, about_edge=LEFT))
 
 
@@ -184,12 +181,12 @@ class KeyInsight(SegmentScene):
                         FadeIn(examples[1]))
         self.play_until(self.cue("behavior"), FadeIn(arrow), FadeIn(behaviour, shift=LEFT * 0.2))
         episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
-        play_episode(self, behaviour[0], episode, end=self.cue("Without") - 0.1)
+        play_episode(self, behaviour[0], episode, end=self.cue("without") - 0.1)
         # "Without the warm-up, the same model solved only ...": strike the prior, show both measured results
-        self.play_until(self.cue("warm-up", after=self.cue("Without")) + 0.3, FadeIn(cross, scale=1.3),
+        self.play_until(self.cue("warm_up") + 0.3, FadeIn(cross, scale=1.3),
                         prior.animate.set_opacity(0.4))
         self.play_until(self.cue("solved") + 0.3, grow_bars(bars, lag=0.3), FadeIn(heldout_note(self)))
-        self.play_until(self.cue("percent", after=self.cue("only")) + 0.3, Indicate(bars[1].value, color=PALETTE.text),
+        self.play_until(self.cue("scratch_score") + 0.3, Indicate(bars[1].value, color=PALETTE.text),
                         bars[1].name.animate.set_color(PALETTE.text))
 
     @staticmethod
@@ -225,12 +222,12 @@ class CallToAction(SegmentScene):
     segment = "29-cta"
 
     def body(self):
-        links = load_settings().links
+        links = self.context.links
         rows = VGroup(*[self.link_row(icon, label, url) for icon, label, url in (
-            (self.demo_icon(), "Try the demo", links.demo),
-            (self.paper_icon(PALETTE.planner), "HRM paper", links.hrm_paper),
-            (self.paper_icon(PALETTE.doer), "TRM paper", links.trm_paper),
-            (self.paper_icon(PALETTE.key), "BabyAI paper", links.babyai_paper))])
+            (self.demo_icon(), "Try the demo", links["demo"]),
+            (self.paper_icon(PALETTE.planner), "HRM paper", links["hrm_paper"]),
+            (self.paper_icon(PALETTE.doer), "TRM paper", links["trm_paper"]),
+            (self.paper_icon(PALETTE.key), "BabyAI paper", links["babyai_paper"]))])
         label_w = max(row[1].width for row in rows)
         for i, (icon, name, address) in enumerate(rows):   # three columns: icons, names, addresses
             y = -i * 0.8
@@ -261,7 +258,7 @@ class CallToAction(SegmentScene):
         self.play_until(self.cue("below") + 0.4, LaggedStart(*[FadeIn(r, shift=RIGHT * 0.3) for r in rows[1:]],
                                                              lag_ratio=0.3))
         # "Thanks for watching": the door opens
-        self.play_until(self.cue("Thanks") + 0.5, track.step(last), FadeIn(thanks, shift=UP * 0.2))
+        self.play_until(self.cue("thanks") + 0.5, track.step(last), FadeIn(thanks, shift=UP * 0.2))
         if episode["success"]:
             self.play_until(self.cue("watching") + 0.4, FadeIn(track.solved_mark(), scale=0.6))
 

@@ -1,13 +1,12 @@
 """Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, FadeIn, GrowFromCenter,
-                   Indicate, LaggedStart, VGroup)
+from manim import DOWN, LEFT, RIGHT, UP, CurvedArrow, FadeIn, GrowFromCenter, Indicate, LaggedStart, VGroup
 
-from scenes.segment import SegmentScene
-from scenes.recording import SHOWCASE
+from scenes.segment import SHOWCASE, SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, pct, text
 from scenes.track import StepCounter, WorldTrack, play_episode
+
 
 class TaskIntro(SegmentScene):
     """The row appears cell by cell; person, key and door arrive as the voice names them."""

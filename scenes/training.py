@@ -9,11 +9,9 @@ from scenes.charts import LineChart
 from scenes.icons import key as key_icon
 from scenes.icons import tick
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars
-from scenes.segment import SegmentScene
-from scenes.recording import SHOWCASE
+from scenes.segment import SHOWCASE, SegmentScene
 from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, switch, text
 from scenes.track import DemoCard, StepCounter, WorldTrack, backdrop, route
-
 
 # Helpers (candidates for the toolkit)
 
@@ -261,7 +259,7 @@ class Overview(SegmentScene):
 
         # Section: the warm-up, named; its Doer-accuracy curve drawn as the voice describes it
         walk = self.marked_cell_walk().move_to([-self.column_x, 1.0, 0])
-        self.play_until(self.cue("warm-up") + 0.5, self.brighten(warm_head), FadeIn(walk))
+        self.play_until(self.cue("warm_up") + 0.5, self.brighten(warm_head), FadeIn(walk))
         base = curves["hrm_base"]
         warm_curve = warm_chart.grow("doer_acc", [r["step"] for r in base], [r["doer_acc"] for r in base],
                                      PALETTE.doer)
@@ -281,7 +279,7 @@ class Overview(SegmentScene):
         demo = self.demonstration()
         real = WorldTrack(demo["layout"], cell=0.5, numbers=False, chip=False).move_to([self.column_x, 1.0, 0])
         on_demos = text(f"on {summary['n_train']} demonstrations", SIZE.small).move_to([self.column_x, 1.68, 0])
-        self.play_until(self.cue("fine-tuning") + 0.4, self.brighten(fine_head), FadeIn(real), FadeIn(on_demos))
+        self.play_until(self.cue("fine_tuning") + 0.4, self.brighten(fine_head), FadeIn(real), FadeIn(on_demos))
         hrm = curves["hrm"]
         fine_curve = fine_chart.grow("heldout_success", [r["epoch"] for r in hrm], [r["heldout_success"] for r in hrm],
                                      PALETTE.success)
@@ -335,7 +333,7 @@ class TrainingData(SegmentScene):
             card.steps.set_opacity(0)
         deck = VGroup(*[card.move_to(UP * 0.3 + (RIGHT + DOWN) * 0.04 * i) for i, card in enumerate(cards)])
         self.play(FadeIn(VGroup(*reversed(deck)), shift=UP * 0.3), run_time=MOTION.move)   # card 0 on top
-        self.wait_until_time(self.cue("ten"))
+        self.wait_until_time(self.cue("n_train"))
         self.play_until(self.cue("each"), LaggedStart(*[card.animate.move_to(spot) for card, spot in zip(cards, table)],
                                                       lag_ratio=0.12))
 
@@ -357,7 +355,7 @@ class TrainingData(SegmentScene):
                         self.pour(cards, doer, PALETTE.doer), planner.fill(), doer.fill())
 
         # Section: the held-out layouts, set aside for testing
-        self.play_until(min(self.cue("sixty") + 0.9, self.cue("kept")), FadeIn(grid_title),
+        self.play_until(min(self.cue("n_heldout") + 0.9, self.cue("kept")), FadeIn(grid_title),
                         LaggedStart(*[FadeIn(tile, scale=0.6) for tile in grid], lag_ratio=0.03))
         self.wait_until_time(self.cue("kept"))
         self.play_until(min(self.cue("testing") + 0.5, self.length - 0.2), FadeIn(testing),
@@ -427,7 +425,7 @@ class LearningProcess(SegmentScene):
         # Section: the passes. Pass e corrects the mistakes the model made going in (snapshot e-1) and leaves
         # the counts of snapshot e; the names light up as the voice names each module.
         start, end = self.now, min(self.cue("action") + 0.4, self.length - 0.5)
-        lights = {self.cue("Planner"): planner_strip.light(), self.cue("Doer"): doer_strip.light()}
+        lights = {self.cue("planner"): planner_strip.light(), self.cue("doer"): doer_strip.light()}
         for e in range(1, epochs + 1):
             until = start + (end - start) * e / epochs
             anims = [planner_strip.show(e), doer_strip.show(e),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from model import config, record
+from core.settings import load_settings
+from model import record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +21,7 @@ def recording_dir(tmp_path_factory) -> Path:
     """The recording of `just train` with the project's settings, made once (≈35 s on two cores)."""
     out = tmp_path_factory.mktemp("rec") / "model"
     tmp = out.with_name("model.tmp")
-    record.train_all(config.load(), tmp)
+    record.train_all(load_settings(), tmp)
     record.replace_dir(tmp, out)
     return out
 

@@ -1,4 +1,5 @@
-"""Small synthetic media for the film-stage tests: test-pattern clips, a speech-like voice, its word timings."""
+"""Small media for the film-stage tests: test-pattern or plain-colour clips, a speech-like voice or a line spoken
+by espeak-ng, and their word timings as the narration stage writes them."""
 from __future__ import annotations
 
 import subprocess
@@ -7,13 +8,19 @@ from pathlib import Path
 
 import numpy as np
 
+from core.settings import VoiceSettings
+from pipeline.narrate import caption_words, estimate, speech_span
+from pipeline.tts import make_voice, read_wav, write_wav
+
 VOICE_RATE = 22050          # the narration stage's WAV format: mono 16-bit 22050 Hz
 PAD = 0.3                   # silence before and after each line, as the narration stage pads
 
 
-def clip(path: Path, seconds: float, width: int = 320, height: int = 180, fps: int = 30) -> Path:
-    """A video-only H.264 test pattern of exactly round(seconds × fps) frames."""
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=s={width}x{height}:r={fps}",
+def clip(path: Path, seconds: float, width: int = 320, height: int = 180, fps: int = 30,
+         color: str | None = None) -> Path:
+    """A video-only H.264 test pattern (or a plain `color`) of exactly round(seconds × fps) frames."""
+    source = f"color=c={color}:s={width}x{height}:r={fps}" if color else f"testsrc2=s={width}x{height}:r={fps}"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source,
                     "-frames:v", str(round(seconds * fps)), "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", str(path)], check=True)
     return path
@@ -43,8 +50,20 @@ def voice(path: Path, words: list[dict], seconds: float, level: float = 0.5) -> 
     return path
 
 
-def narrated(folder: Path, seg_id: str, text: str, seconds: float) -> tuple[Path, dict]:
-    """A segment's narration WAV and its timings.json entry."""
-    words = timed_words(text, seconds)
-    return (voice(folder / f"{seg_id}.wav", words, seconds),
-            {"id": seg_id, "text": text, "seconds": seconds, "words": words})
+def spoken(folder: Path, seg_id: str, text: str, seconds: float) -> tuple[Path, dict]:
+    """A segment's narration as the narration stage makes it with the espeak voice: the line, PAD of silence before
+    it and silence after it up to `seconds`, as <seg_id>.wav; and its timings.json entry (the stage's fallback word
+    timings: the speech span shared by word length)."""
+    raw = folder / f"{seg_id}.speech.wav"
+    make_voice(VoiceSettings(), backend="espeak").synthesize(text, raw)
+    speech, rate = read_wav(raw)
+    before, total = round(PAD * rate), round(seconds * rate)
+    if before + len(speech) + round(PAD * rate) > total:
+        raise ValueError(f"'{text}' takes {len(speech) / rate:.2f} s: too long for {seconds} s with its pads")
+    samples = np.concatenate([np.zeros(before, np.int16), speech, np.zeros(total - before - len(speech), np.int16)])
+    write_wav(folder / f"{seg_id}.wav", samples, rate)
+    words = caption_words(text)
+    times = estimate(words, speech_span(samples, rate))
+    return folder / f"{seg_id}.wav", {
+        "id": seg_id, "text": text, "seconds": round(total / rate, 4), "wav": f"{seg_id}.wav",
+        "words": [{"word": w, "start": round(a, 3), "end": round(b, 3)} for w, (a, b) in zip(words, times)]}

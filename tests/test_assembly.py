@@ -1,5 +1,5 @@
 """Segment clips, the film, its captions and chapters, and verification: commands checked as data, then one small
-film (4 segments, 320×180, ~33 s) made for real and measured."""
+film (4 segments, three of them espeak-ng lines, 320×180, ~33 s) made for real and measured."""
 from __future__ import annotations
 
 import json
@@ -7,14 +7,15 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-from media_samples import clip, narrated
+from media_samples import clip, spoken
 
+from core.errors import UserError
+from core.settings import MusicSettings, Settings, VideoSettings
+from core.storyboard import Segment
 from pipeline import assemble, captions, metadata, verify
 from pipeline.assemble import Placement
-from pipeline.common import PipelineError
-from pipeline.ffmpeg import measure_loudness, probe
+from pipeline.ffmpeg import measure_loudness, parse_meter, probe
 from pipeline.music import synthesize_bed
-from pipeline.settings import MusicSettings, Segment, Settings, VideoSettings
 
 SETTINGS = Settings(video=VideoSettings(width=320, height=180, fps=30, crf=28),
                     music=MusicSettings(tail_seconds=2.0))
@@ -24,7 +25,8 @@ STORY = [("01-title", "Intro", None, 2.0),
          ("02-hook", "Intro", "What does a model learn. We watch it, step by step.", 9.0),
          ("03-task", "The task", "A row of ten cells, a key, and a door at the end.", 10.0),
          ("04-end", "Summary", "The H R M learned it from ten examples, in one run.", 10.0)]
-SEGMENTS = [Segment(id=i, part="Intro", chapter=c, visual="scene", scene="x.Y") for i, c, _, _ in STORY]
+SEGMENTS = [Segment(id=i, part="Intro", chapter=c, visual="scene", scene="x.Y", narrated=text is not None,
+                    seconds=0.0 if text else s) for i, c, text, s in STORY]
 
 
 # --- commands as data --------------------------------------------------------------------------------------------
@@ -43,32 +45,45 @@ def test_segment_clip_command_pads_silence_to_the_sample(tmp_path):
     assert cmd[cmd.index("-ac") + 1] == "2"
 
 
-def test_film_graph_ducks_the_music_and_holds_the_last_frame():
-    audio = assemble.audio_graph(PLACED, SETTINGS.music)
-    assert "[bed][key]sidechaincompress=" in audio
+def test_film_graph_ducks_the_music_and_holds_the_last_frame(tmp_path):
+    mix = assemble.Mix((tmp_path / "01-title.mp4", tmp_path / "02-hook.mp4"), tuple(PLACED), tmp_path / "bed.wav",
+                       SETTINGS.music, tmp_path / "duck.wav", bed_gain_db=-21.25)
+    audio = assemble.audio_graph(mix)
     assert "atrim=end_sample=96000" in audio and "atrim=end_sample=432000" in audio     # 2 s and 9 s, exactly
-    assert f"volume={SETTINGS.music.volume_db}dB" in audio
+    assert "[2:a]" in audio and "volume=-21.25dB" in audio                             # the bed, set to its level
+    assert "[3:a]aresample=48000,pan=stereo|c0=c0|c1=c0" in audio                       # the ducking gain
+    assert "[bed][duck]amultiply[ducked]" in audio
     assert "afade=t=out:st=11.000000:d=2.0" in audio                                   # the tail fades out
     hold = " ".join(assemble.hold_command(PLACED[-1], 2.0, "tail.mp4", SETTINGS.video))
     assert "tpad=stop_mode=clone:stop_duration=2.0" in hold and "-frames:v 60" in hold
 
 
-def test_loudnorm_first_pass_measures_and_second_applies_linearly():
+def test_the_meter_measures_the_limited_mix_and_loudnorm_applies_one_gain():
     first = assemble.loudness_chain(SETTINGS.music, -6.0)
-    assert "loudnorm=I=-14.0:TP=-1.5" in first and "print_format=json" in first and "measured_" not in first
-    assert "alimiter=limit=0.5012" in first
-    measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0, "target_offset": 0.3}
+    assert first == "[mix]alimiter=limit=0.5012:attack=5:release=50:level=false:latency=true,ebur128=peak=true[a]"
+    measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
     second = assemble.loudness_chain(SETTINGS.music, -6.0, measured)
-    for part in ("measured_I=-20.5", "measured_TP=-8.0", "measured_LRA=5.1", "measured_thresh=-31.0",
-                 "offset=0.3", "linear=true", "print_format=json", "aresample=48000"):
+    for part in ("alimiter=limit=0.5012", "loudnorm=I=-14.0:TP=-1.5", "measured_I=-20.5", "measured_TP=-8.0",
+                 "measured_LRA=5.1", "measured_thresh=-31.0", "linear=true", "print_format=json", "aresample=48000"):
         assert part in second
 
 
+def test_the_meter_summary_is_read():
+    stderr = ("[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -14.1 LUFS\n"
+              "    Threshold: -24.7 LUFS\n\n  Loudness range:\n    LRA:         3.1 LU\n    Threshold: -34.6 LUFS\n"
+              "    LRA low:   -15.6 LUFS\n    LRA high:  -12.5 LUFS\n\n  True peak:\n    Peak:       -1.9 dBFS\n")
+    assert parse_meter(stderr, "x") == {"input_i": -14.1, "input_thresh": -24.7, "input_lra": 3.1, "input_tp": -1.9}
+    with pytest.raises(UserError, match="x: ffmpeg printed no loudness measurement"):
+        parse_meter("no summary", "x")
+
+
 def test_film_command_is_web_ready(tmp_path):
-    cmd = assemble.film_command([tmp_path / "a.mp4"], tmp_path / "bed.wav", "graph", tmp_path / "list.ffconcat",
-                                tmp_path / "f.mp4")
+    mix = assemble.Mix((tmp_path / "a.mp4",), (PLACED[0],), tmp_path / "bed.wav", SETTINGS.music,
+                       tmp_path / "duck.wav")
+    measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
+    cmd = assemble.film_command(mix, 0.0, measured, tmp_path / "list.ffconcat", tmp_path / "f.mp4")
     joined = " ".join(cmd)
-    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 0:v" in joined
+    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 3:v" in joined
     assert f"-f concat -safe 0 -i {tmp_path / 'list.ffconcat'}" in joined
     assert "-stream_loop -1 -i " + str(tmp_path / "bed.wav") in joined
 
@@ -83,7 +98,7 @@ def film(tmp_path_factory):
     for seg_id, _, text, seconds in STORY:
         wav = None
         if text:
-            wav, entry = narrated(d, seg_id, text, seconds)
+            wav, entry = spoken(d, seg_id, text, seconds)
             timing_entries.append(entry)
         clips.append(assemble.segment_clip(clip(d / f"{seg_id}.video.mp4", seconds), wav, seconds,
                                            d / "clips" / f"{seg_id}.mp4", SETTINGS.video))
@@ -114,7 +129,7 @@ def test_film_is_the_segments_plus_the_tail_with_exact_starts(film):
     assert [p.start for p in film["placements"]] == pytest.approx([0.0, 2.0, 11.0, 21.0])
     assert info["video"]["pix_fmt"] == "yuv420p" and (info["video"]["width"], info["video"]["height"]) == (320, 180)
     layout = json.loads(assemble.layout_path(film["film"]).read_text())
-    assert layout["loudness"]["second_pass"]["normalization_type"] == "linear"
+    assert layout["loudness"]["applied"]["normalization_type"] == "linear"
 
 
 def test_film_loudness_is_on_target(film):
@@ -128,12 +143,13 @@ def test_captions_sit_inside_their_segments_and_say_the_timed_words(film):
     assert [c.lines for c in cues] == [c.lines for c in film["cues"]]
     assert [c.start for c in cues] == pytest.approx([c.start for c in film["cues"]], abs=1e-3)
     assert verify.caption_problems(cues, film["placements"], film["timings"]) == []
-    assert (film["dir"] / "c.vtt").read_text().startswith("WEBVTT\n\n00:00:02.300 --> ")
+    first_word = film["timings"]["segments"][0]["words"][0]["start"]           # 02-hook starts at 2 s
+    assert (film["dir"] / "c.vtt").read_text().startswith(f"WEBVTT\n\n00:00:0{2 + first_word:.3f} --> ")
 
 
 def test_verify_passes_the_film_and_writes_the_report(film, tmp_path):
     report = verify.verify(film["film"], film["placements"], film["timings"], film["chapters"], film["cues"],
-                           SETTINGS, SEGMENTS, tmp_path / "report.json")
+                           SETTINGS, SEGMENTS, tmp_path / "report.json", narration_dir=film["dir"])
     written = json.loads((tmp_path / "report.json").read_text())
     assert report["ok"] and written["problems"] == [] and written["av_sync_error_s"] <= FRAME
     assert [s["id"] for s in written["segments"]] == [s[0] for s in STORY]
@@ -147,7 +163,8 @@ def test_verify_names_every_problem_of_a_broken_film(film, tmp_path):
                     "-pix_fmt", "yuv420p", "-c:a", "aac", str(broken)], check=True)
     with pytest.raises(verify.VerifyError) as err:
         verify.verify(broken, film["placements"], film["timings"], film["chapters"][:2], film["cues"], SETTINGS,
-                      SEGMENTS + [replace(SEGMENTS[0], id="05-lost")], tmp_path / "report.json")
+                      SEGMENTS + [replace(SEGMENTS[0], id="05-lost")], tmp_path / "report.json",
+                      narration_dir=film["dir"])
     problems = err.value.problems
     assert "\n" not in str(err.value) and all("\n" not in p for p in problems)
     for expected in ("A/V drift", "a segment is missing", "segment 05-lost is missing", "loudness", "chapters: 2"):
@@ -162,7 +179,7 @@ def test_verify_cli_fails_in_one_line_without_a_film(tmp_path, capsys):
 
 
 def test_segment_clip_refuses_a_narration_longer_than_the_video(film, tmp_path):
-    with pytest.raises(PipelineError, match=r"segment 02-hook: narration .* differ by more than one frame"):
+    with pytest.raises(UserError, match=r"segment 02-hook: narration .* differ by more than one frame"):
         assemble.segment_clip(film["dir"] / "03-task.video.mp4", film["dir"] / "02-hook.wav", 10.0,
                               tmp_path / "02-hook.mp4", SETTINGS.video)
     assert not (tmp_path / "02-hook.mp4").exists()
@@ -171,5 +188,5 @@ def test_segment_clip_refuses_a_narration_longer_than_the_video(film, tmp_path):
 def test_film_refuses_a_clip_of_the_wrong_size(film, tmp_path):
     wide = assemble.segment_clip(clip(tmp_path / "wide.video.mp4", 2.0, width=640, height=360), None, 2.0,
                                  tmp_path / "wide.mp4", SETTINGS.video)
-    with pytest.raises(PipelineError, match=r"wide.mp4: 640x360 at 30 fps, but settings 'video' ask for 320x180"):
+    with pytest.raises(UserError, match=r"wide.mp4: 640x360 at 30 fps, but settings 'video' ask for 320x180"):
         assemble.concat_film([wide], film["dir"] / "bed.wav", tmp_path / "f.mp4", SETTINGS)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.common import ROOT
+from core.paths import ROOT
 
 IGNORE = shutil.ignore_patterns("build", ".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache", "media")
 

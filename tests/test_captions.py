@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 from media_samples import timed_words
 
+from core.errors import UserError
+from core.settings import load_settings
+from core.storyboard import Segment
 from pipeline import captions, metadata
 from pipeline.assemble import Placement
-from pipeline.common import PipelineError
-from pipeline.settings import Segment, load_settings
 
 LINES = {
     "12-planner-role": "The Planner thinks in sub-goals, go to the key, go to the door, open the door. "
@@ -44,7 +45,7 @@ def test_srt_and_vtt_stamps():
 
 
 def test_captions_refuse_a_segment_missing_from_the_film():
-    with pytest.raises(PipelineError, match="'16-trm' is not in the film"):
+    with pytest.raises(UserError, match="'16-trm' is not in the film"):
         captions.build_cues(timings_of(LINES), {"12-planner-role": 0.0, "14-hrm-vs-llm": 9.0})
 
 
@@ -77,7 +78,7 @@ def test_a_short_chapter_joins_the_one_before_it():
 
 
 def test_too_few_long_chapters_fail_with_one_line():
-    with pytest.raises(PipelineError, match=r"chapters: only 2 .* YouTube needs 3"):
+    with pytest.raises(UserError, match=r"chapters: only 2 .* YouTube needs 3"):
         metadata.chapters(placed(12, 6, 12), segments("A", "B", "C"), 30)
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from model import config
+from core.errors import UserError
+from core.settings import load_settings
 from model.record import main
 
 
@@ -20,16 +21,16 @@ def write(tmp_path, text):
 ])
 def test_bad_config_names_the_key(tmp_path, text, key):
     path = write(tmp_path, text)
-    with pytest.raises(config.ConfigError) as err:
-        config.load(path)
+    with pytest.raises(UserError) as err:
+        load_settings(path)
     message = str(err.value)
     assert key in message and str(path) in message and "\n" not in message
 
 
 def test_malformed_yaml_names_the_line(tmp_path):
     path = write(tmp_path, "seed: 1\nworld:\n  n_cells: [10\n")
-    with pytest.raises(config.ConfigError, match=r"settings.yaml:\d+: malformed YAML"):
-        config.load(path)
+    with pytest.raises(UserError, match=r"settings.yaml:\d+: malformed YAML"):
+        load_settings(path)
 
 
 def test_record_cli_fails_cleanly_and_writes_nothing(tmp_path, capsys):

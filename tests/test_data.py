@@ -1,13 +1,13 @@
 import pytest
 
-from model import config
+from core.settings import load_settings
 from model.data import base_layouts, check_split, demonstrations, encode, split
 from model.world import start
 
 
 @pytest.fixture(scope="module")
 def cfg():
-    return config.load()
+    return load_settings()
 
 
 def test_split_is_disjoint_counted_and_optimal(cfg):
@@ -28,7 +28,7 @@ def test_split_check_catches_a_leak(cfg):
 
 def test_split_depends_on_seed_only(cfg):
     assert split(cfg) == split(cfg)
-    other = config.load(**{})
+    other = load_settings(**{})
     other = other.__class__(seed=cfg.seed + 1, world=cfg.world, data=cfg.data, model=cfg.model, train=cfg.train)
     assert split(other).train != split(cfg).train
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.common import PipelineError
+from core.errors import UserError
 from pipeline.fill import Facts, fill, fill_script, int_words, placeholders, position, say_number
 
 FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
@@ -77,7 +77,7 @@ def test_position_is_one_based():
 def test_placeholder_errors_name_file_line_col(facts, tmp_path, placeholder, message):
     script = tmp_path / "07-x.txt"
     script.write_text(f"First line.\nThe model {placeholder} here.\n")
-    with pytest.raises(PipelineError) as err:
+    with pytest.raises(UserError) as err:
         fill_script(script, facts)
     assert str(err.value).startswith(f"{script}:2:11: {message}")
     assert "\n" not in str(err.value)
@@ -87,7 +87,7 @@ def test_missing_summary_says_run_train(tmp_path):
     facts = Facts(tmp_path / "summary.json")
     script = tmp_path / "08-x.txt"
     script.write_text("It solved {hrm.heldout_success|pct}.")
-    with pytest.raises(PipelineError, match=r"08-x.txt:1:11: no measured value for \{hrm.heldout_success\|pct\}: "
+    with pytest.raises(UserError, match=r"08-x.txt:1:11: no measured value for \{hrm.heldout_success\|pct\}: "
                                             r"run just train"):
         fill_script(script, facts)
     assert fill("A {paper.trm_params|approx} model.", facts, script) == "A seven million model."
@@ -97,12 +97,12 @@ def test_null_field_has_no_measured_value(tmp_path):
     summary = tmp_path / "summary.json"
     shutil.copy(FAKE_SUMMARY, summary)
     summary.write_text(summary.read_text().replace('"n_train": 10', '"n_train": null'))
-    with pytest.raises(PipelineError, match=r"x.txt:1:6: no measured value for \{n_train\}"):
+    with pytest.raises(UserError, match=r"x.txt:1:6: no measured value for \{n_train\}"):
         fill("Just {n_train} demos.", Facts(summary), tmp_path / "x.txt")
 
 
 def test_corrupt_summary_names_the_file(tmp_path):
     summary = tmp_path / "summary.json"
     summary.write_text('{"hrm": ')
-    with pytest.raises(PipelineError, match=r"summary.json:1: corrupt JSON"):
+    with pytest.raises(UserError, match=r"summary.json:1: corrupt JSON"):
         Facts(summary)

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from core.paths import SCRIPTS, STORYBOARD, rel
+from core.settings import LintSettings, load_settings
 from pipeline import lint
-from pipeline.common import SCRIPTS, rel
 from pipeline.fill import Facts
-from pipeline.settings import STORYBOARD, LintSettings, load_settings
 
 FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
 RULES = LintSettings(max_chars=200, max_sentences=2, warn_words=20, allowed_caps=("AI",))
@@ -39,7 +39,7 @@ def rules_broken(text: str, facts: Facts) -> list[str]:
     ("Find the key; open the door.", ["TTS003"]),
     ('The "Planner" decides.', ["TTS003", "TTS003"]),
     ("The Doer (low level) acts.", ["TTS003", "TTS003"]),
-    ("The Doer [low level] acts.", ["TTS003", "TTS003"]),
+    ("The Doer [low level] acts.", ["CUE001"]),     # brackets hold cue marks, and this is not one
     ("Left - then right.", ["TTS003"]),
     ("Left – then right.", ["TTS003"]),
     ("Left—then right.", ["TTS003"]),
@@ -83,7 +83,7 @@ def test_lengths_are_measured_after_filling(facts):
 
 def test_findings_point_at_line_and_column(facts):
     text = "A first line, fine.\nThen the HRM acts?\n"
-    lines = [f.format(text) for f in lint.lint_text(Path("/tmp/x.txt"), text, facts, RULES)]
+    lines = [f.format() for f in lint.lint_text(Path("/tmp/x.txt"), text, facts, RULES)]
     assert lines == ["/tmp/x.txt:2:10: TTS004 acronym 'HRM' not spelled out: write 'H R M'",
                      "/tmp/x.txt:2:18: TTS003 forbidden punctuation '?': use only periods and commas"]
 
@@ -91,14 +91,14 @@ def test_findings_point_at_line_and_column(facts):
 def test_sentence_count_points_at_the_extra_sentence(facts):
     text = "One. Two.\nThree."
     [finding] = lint.lint_text(Path("x.txt"), text, facts, RULES)
-    assert (finding.rule, finding.format(text)) == ("TTS002", "x.txt:2:1: TTS002 3 sentences (max 2)")
+    assert (finding.rule, finding.format()) == ("TTS002", "x.txt:2:1: TTS002 3 sentences (max 2)")
 
 
 def test_without_a_recording_placeholders_count_as_words(tmp_path, capsys):
     facts = Facts(tmp_path / "missing.json")
     script = tmp_path / "s.txt"
     script.write_text("It solved {hrm.heldout_success|pct} of {n_heldout}. A {paper.nope} figure.")
-    assert lint.report([script], facts, RULES) == 1
+    assert lint.report([(script, None)], facts, RULES) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("note: ") and "missing.json" in out[0] and "single words" in out[0]
     assert out[1] == f"{script}:1:55: TTS008 unknown placeholder {{paper.nope}} (no figure 'nope' in config/paper.yaml)"
@@ -141,9 +141,9 @@ def test_cli_missing_file_is_one_line_error(tmp_path, capsys):
 
 
 def test_project_scripts_lint_clean(capsys):
-    scripts = [script for _, script in lint.narrated_scripts(STORYBOARD, SCRIPTS)]
+    scripts = [(script, seg) for seg, script in lint.narrated_scripts(STORYBOARD, SCRIPTS)]
     assert len(scripts) >= 28
     errors = lint.report(scripts, Facts(FAKE_SUMMARY), load_settings().lint)
     out = capsys.readouterr().out
     assert errors == 0, out
-    assert rel(scripts[0]) == "scripts/02-hook.txt"
+    assert rel(scripts[0][0]) == "scripts/02-hook.txt"

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from media_samples import clip, voice
 
+from core.errors import UserError
+from core.paths import ASSETS
+from core.settings import AvatarSettings, MusicSettings, Settings
 from pipeline import avatar, metadata, music, stills
-from pipeline.common import ASSETS, PipelineError
 from pipeline.ffmpeg import probe
-from pipeline.settings import AvatarSettings, MusicSettings, Settings
 
 
 def frames_of(path, width, height):
@@ -32,9 +33,9 @@ def test_assets_draw_at_their_size(tmp_path, name, size):
 def test_bad_or_missing_svg_is_one_line_naming_the_file(tmp_path):
     bad = tmp_path / "bad.svg"
     bad.write_text("<svg xmlns='http://www.w3.org/2000/svg'><rect")
-    with pytest.raises(PipelineError, match=r"bad.svg: not a drawable SVG"):
+    with pytest.raises(UserError, match=r"bad.svg: not a drawable SVG"):
         stills.svg_to_png(bad, tmp_path / "bad.png", 320, 180)
-    with pytest.raises(PipelineError, match=r"none.svg: missing SVG"):
+    with pytest.raises(UserError, match=r"none.svg: missing SVG"):
         stills.svg_to_png(tmp_path / "none.svg", tmp_path / "none.png", 320, 180)
     assert not list(tmp_path.glob("*.png"))
 
@@ -76,7 +77,7 @@ def test_music_bed_is_seeded_stereo_and_click_free(tmp_path):
 
 def test_missing_music_file_names_the_setting(tmp_path):
     settings = Settings(music=MusicSettings(file="assets/none.mp3"))
-    with pytest.raises(PipelineError, match=r"settings.yaml: 'music.file' assets/none.mp3: no such file"):
+    with pytest.raises(UserError, match=r"settings.yaml: 'music.file' assets/none.mp3: no such file"):
         music.bed_for(settings, 5.0, tmp_path / "bed.wav")
 
 
@@ -119,7 +120,7 @@ def test_avatar_composite_keeps_frames_and_moves_the_mouth(tmp_path):
 
 
 def test_avatar_rejects_a_missing_narration(tmp_path):
-    with pytest.raises(PipelineError, match=r"none.wav: missing narration"):
+    with pytest.raises(UserError, match=r"none.wav: missing narration"):
         avatar.composite_avatar(clip(tmp_path / "v.mp4", 0.5), tmp_path / "none.wav", tmp_path / "o.mp4",
                                 Settings(), 30)
 
@@ -138,12 +139,12 @@ def test_thumbnail_and_gif(tmp_path):
 
 
 def test_missing_inputs_and_tools_are_one_line(tmp_path, monkeypatch):
-    with pytest.raises(PipelineError, match=r"none.mp4: missing media file"):
+    with pytest.raises(UserError, match=r"none.mp4: missing media file"):
         probe(tmp_path / "none.mp4")
     png = stills.svg_to_png(ASSETS / "title.svg", tmp_path / "t.png", 320, 180)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(PipelineError, match=r"^ffmpeg: not found on PATH"):
+    with pytest.raises(UserError, match=r"^ffmpeg: not found on PATH"):
         stills.ken_burns(png, 1.0, tmp_path / "t.mp4", 320, 180, 30)
-    with pytest.raises(PipelineError, match=r"^ffprobe: not found on PATH"):
+    with pytest.raises(UserError, match=r"^ffprobe: not found on PATH"):
         probe(png)
     assert not (tmp_path / "t.mp4").exists()

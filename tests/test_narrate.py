@@ -6,16 +6,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import UserError
+from core.settings import load_settings
 from pipeline import narrate as stage
-from pipeline.common import PipelineError
-from pipeline.settings import load_settings
 from pipeline.tts import EspeakVoice, PiperVoice, read_wav
 
 FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
 STORYBOARD = """segments:
   - {id: 01-title, part: Intro, chapter: Intro, visual: still, asset: assets/title.svg, narrated: false, seconds: 4}
-  - {id: 02-hook, part: Intro, chapter: Intro, visual: scene, scene: intro.Hook}
-  - {id: 03-task, part: The task, chapter: Task, visual: scene, scene: task.Task}
+  - {id: 02-hook, part: Intro, chapter: Intro, visual: still, asset: assets/title.svg}
+  - {id: 03-task, part: The task, chapter: Task, visual: still, asset: assets/title.svg}
 """
 LINES = {"02-hook": "What does a tiny model learn.", "03-task": "A row of {n_cells} cells, with a key and a door."}
 
@@ -119,7 +119,7 @@ def test_only_speaks_one_segment(project, synth_log):
 
 def test_lint_error_stops_before_any_audio(project, synth_log, capsys):
     (project / "scripts" / "02-hook.txt").write_text("What does the HRM learn?\n")
-    with pytest.raises(PipelineError, match="text-to-speech rules"):
+    with pytest.raises(UserError, match="text-to-speech rules"):
         run(project, backend="espeak")
     out = capsys.readouterr().out
     assert "02-hook.txt:1:15: TTS004" in out and "02-hook.txt:1:24: TTS003" in out
@@ -128,12 +128,12 @@ def test_lint_error_stops_before_any_audio(project, synth_log, capsys):
 
 def test_missing_script_names_the_segment(project):
     (project / "scripts" / "03-task.txt").unlink()
-    with pytest.raises(PipelineError, match=r"segment '03-task': missing script .*03-task.txt"):
+    with pytest.raises(UserError, match=r"segment '03-task': missing script .*03-task.txt"):
         run(project, backend="espeak")
 
 
 def test_missing_recording_names_the_placeholder(project, synth_log):
-    with pytest.raises(PipelineError, match=r"03-task.txt:1:10: no measured value for \{n_cells\}: run just train"):
+    with pytest.raises(UserError, match=r"03-task.txt:1:10: no measured value for \{n_cells\}: run just train"):
         stage.narrate(load_settings(), storyboard=project / "storyboard.yaml", scripts_dir=project / "scripts",
                       summary=project / "missing.json", out_dir=project / "narration", cache_dir=project / "cache",
                       backend="espeak")
@@ -143,7 +143,7 @@ def test_missing_recording_names_the_placeholder(project, synth_log):
 def test_missing_piper_model_names_the_setting(project):
     settings = load_settings()
     settings = replace(settings, voice=replace(settings.voice, piper_model=str(project / "voice.onnx")))
-    with pytest.raises(PipelineError, match=r"voice.onnx: Piper voice file not found \(set by 'voice.piper_model'"):
+    with pytest.raises(UserError, match=r"voice.onnx: Piper voice file not found \(set by 'voice.piper_model'"):
         run(project, settings)
 
 
@@ -170,7 +170,8 @@ def test_unknown_words_fall_back_to_estimated_timings():
 
 def test_piper_is_deterministic_across_lines(tmp_path):
     """Two syntheses of one line, with another line spoken between them, give identical samples."""
-    from pipeline.settings import VoiceSettings
+    from core.settings import VoiceSettings
+
     from pipeline.tts import make_voice, read_wav
     voice = make_voice(VoiceSettings())
     voice.synthesize("A row of ten cells.", tmp_path / "a.wav")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pipeline.common import ROOT
+from core.paths import ROOT
 
 SMOKE = ["01", "06", "07", "10", "11", "17", "18", "30"]   # title, three chapters, epilog
 

@@ -1,7 +1,8 @@
 """The recording the film is made from: it learns, it replays, it is deterministic."""
 import json
 
-from model import config, record
+from core.settings import load_settings
+from model import record
 from model.world import ACTIONS, Layout, State, step
 
 
@@ -86,7 +87,7 @@ def test_same_seed_gives_identical_recordings(tmp_path):
     outs = []
     for i in range(2):
         out = tmp_path / f"run{i}"
-        summary = record.train_all(config.load(**quick), out)
+        summary = record.train_all(load_settings(**quick), out)
         assert summary["hrm"]["params"] > 0
         outs.append(out)
     for name in ("curves", "snapshots", "finals", "dataset"):

