@@ -34,7 +34,7 @@ from pipeline.ffmpeg import (ANALYSIS_RATE, AUDIO_RATE, METER, aac, analysis_out
 FILM = BUILD / "hrm-explainer.mp4"
 STEREO = f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 LIMIT_MARGIN_DB = 1.0       # headroom for inter-sample peaks the sample-peak limiter cannot see, and for AAC
-MAX_LIMIT_PASSES = 4
+MAX_LIMIT_PASSES = 6        # a quiet voice needs more limiting, and each pass gets closer (espeak lines: 5)
 FADE_IN = 1.0               # seconds: a music file may start abruptly
 FADE_OUT = 3.0              # seconds at the end of the tail (or the whole tail if shorter)
 LEVEL_WINDOW = 0.05         # s: levels are taken over windows this short, to find the pauses between words
