@@ -18,8 +18,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from core.errors import UserError
 from core.context import CONTEXT_VAR
+from core.errors import UserError
 from core.files import atomic_output, content_hash, read_json, write_json
 from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
@@ -78,14 +78,14 @@ def visual_entry(seg: Segment, quality: render.Quality, timing: dict | None, set
         context = render.context_file(render.scene_context(seg, timing, settings))
         key = render.scene_key(seg, quality, context)
         return Made(cached("scenes", f"{seg.id}-{key}"), key), context
-    key = content_hash("still-v1", ROOT / seg.asset, seg_seconds(seg, timing), quality.__dict__)
+    key = content_hash("still-v1", ROOT / seg.asset, render.segment_seconds(seg, timing), quality.__dict__)
     return Made(cached("stills", f"{seg.id}-{key}"), key), None
 
 
 def visual(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings) -> Made:
     """The segment's picture, video only: its Manim scene, or its still with slow motion."""
     entry, context = visual_entry(seg, quality, timing, settings)
-    seconds = seg_seconds(seg, timing)
+    seconds = render.segment_seconds(seg, timing)
     if seg.visual == "scene":
         made_once(entry.path, lambda out: render.render_scene(seg, quality, context, out, seconds))
     else:
@@ -134,18 +134,13 @@ def segment_lengths(storyboard: list[Segment], timings: dict) -> dict[str, tuple
         if seg.narrated and seg.id not in spoken:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{seg.id}'")
         entry = spoken.get(seg.id)
-        lengths[seg.id] = (entry, entry["seconds"] if entry else seg.seconds)
+        lengths[seg.id] = (entry, render.segment_seconds(seg, entry))
     return lengths
-
-
-def seg_seconds(seg: Segment, timing: dict | None) -> float:
-    """A segment's length: its narration's, or its fixed length when it has none."""
-    return timing["seconds"] if timing else seg.seconds
 
 
 def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality: render.Quality) -> Made:
     """One segment's finished clip: its picture (with the presenter where asked) and its narration."""
-    seconds = seg_seconds(seg, timing)
+    seconds = render.segment_seconds(seg, timing)
     wav = NARRATION_DIR / timing["wav"] if timing else None
     picture = visual(seg, quality, timing, settings)
     if seg.avatar and settings.avatar.enabled and wav:

@@ -51,6 +51,11 @@ def preview_quality() -> Quality:
     return Quality(v.preview_width, v.preview_height, v.preview_fps)
 
 
+def segment_seconds(seg: Segment, narration: dict | None) -> float:
+    """A segment's length: its narration's, or its fixed length when it has none."""
+    return narration["seconds"] if narration else seg.seconds
+
+
 def scene_context(seg: Segment, narration: dict | None, settings: Settings) -> SceneContext:
     """Everything the segment's picture may depend on besides code and recording (see core/context.py). The
     header's dots count the part's segments in the whole storyboard, whichever subset is being rendered."""
@@ -59,7 +64,7 @@ def scene_context(seg: Segment, narration: dict | None, settings: Settings) -> S
         raise UserError(f"{rel(NARRATION_DIR / seg.id)}.json: no narration for segment '{seg.id}' (run just narrate)")
     return SceneContext(
         segment=seg.id, part=seg.part, part_segments=tuple(s.id for s in storyboard if s.part == seg.part),
-        seconds=narration["seconds"] if narration else seg.seconds, script=rel(seg.script) if seg.narrated else None,
+        seconds=segment_seconds(seg, narration), script=rel(seg.script) if seg.narrated else None,
         marks=narration["marks"] if narration else {}, theme=settings.scenes.theme,
         reduced_motion=settings.scenes.reduced_motion, seed=settings.seed, recording=str(MODEL_DIR),
         links=asdict(settings.links), paper=load_paper())
