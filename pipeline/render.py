@@ -14,7 +14,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.context import CONTEXT_VAR, ERROR_VAR, SceneContext, write_context
+from core.context import CONTEXT_VAR, ERROR_VAR, SceneContext, read_context, write_context
 from core.errors import UserError
 from core.files import atomic_output, content_hash
 from core.paths import BUILD, MODEL_DIR, NARRATION_DIR, ROOT, rel
@@ -80,8 +80,8 @@ def scene_key(seg: Segment, quality: Quality, context: Path) -> str:
     """What the picture of a segment depends on: its code, the toolkit, the recording, its context, the size."""
     code = [seg.scene_file, *(ROOT / "scenes" / f"{name}.py" for name in TOOLKIT),
             *sorted((ROOT / "core").glob("*.py"))]
-    return content_hash("scene-v2", seg.scene, code, MANIM_CFG, recording_paths(MODEL_DIR), context,
-                        quality.__dict__)
+    recording = recording_paths(Path(read_context(context).recording))
+    return content_hash("scene-v2", seg.scene, code, MANIM_CFG, recording, context, quality.__dict__)
 
 
 def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:
