@@ -23,6 +23,7 @@ class DataConfig:
     n_train: int = 10
     mirror: bool = True
     showcase: tuple = ()
+    sweep: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class TrainConfig:
     lr: float = 3e-3
     warmup_steps: int = 50
     weight_decay: float = 0.1
+    runs: int = 5
+    sweep_runs: int = 3
 
 
 # --- the film stages -----------------------------------------------------------------------------------------------
@@ -144,6 +147,11 @@ def validate(settings: Settings, path: Path) -> Settings:
     if not 1 <= data.n_train < n_layouts:
         raise UserError(f"{where}: 'data.n_train' = {data.n_train} must be between 1 and {n_layouts - 1}: "
                         f"{n} cells give {n_layouts} layouts and some must stay held out")
+    for count in data.sweep:
+        if not 1 <= count < n_layouts:
+            raise UserError(f"{where}: 'data.sweep' entry {count} must be between 1 and {n_layouts - 1}")
+    if not 1 <= settings.train.sweep_runs <= settings.train.runs:
+        raise UserError(f"{where}: 'train.sweep_runs' must be between 1 and 'train.runs' ({settings.train.runs})")
     for agent_key in data.showcase:
         if len(agent_key) != 2 or agent_key[0] == agent_key[1] or not all(0 <= c < n - 1 for c in agent_key):
             raise UserError(f"{where}: 'data.showcase' entry {list(agent_key)} must be [agent, key]: two distinct "

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import torch
 
 from core.settings import Settings
-from model.world import ACTIONS, Layout, State, oracle_episode
+from model.world import ACTIONS, SUBGOALS, Layout, State, oracle_episode
 
-# Each position of the model's input is a token of features. Token 0 is the memory chip; tokens 1..N are the cells.
-# The holding_key bit is written on every token, so each cell knows which phase of the task it is in.
-FEATURES = ("agent", "key", "door", "holding")
-AGENT, KEY, DOOR, HOLDING = range(len(FEATURES))
+# Each position of the model's input is a token of features. Token 0 is the memory chip (flagged "memory"); tokens
+# 1..N are the cells. The holding_key bit is written on every token, so each cell knows which phase of the task it is
+# in. The model has no absolute positions (model/hrm.py): the flag is how the memory token knows it is not a cell.
+FEATURES = ("agent", "key", "door", "holding", "memory")
+AGENT, KEY, DOOR, HOLDING, MEMORY = range(len(FEATURES))
 
 
 def base_layouts(n_cells: int) -> list[Layout]:
@@ -56,11 +57,17 @@ def check_split(s: Split, cfg: Settings) -> None:
         assert len(oracle_episode(layout)) == layout.optimal_steps, f"demonstration {layout} is not optimal"
 
 
+def empty_tokens(n_cells: int, holding: bool) -> torch.Tensor:
+    x = torch.zeros(n_cells + 1, len(FEATURES))
+    x[0, MEMORY] = 1.0
+    x[:, HOLDING] = float(holding)
+    return x
+
+
 def encode(state: State) -> torch.Tensor:
     """(N+1, F) input tokens for one state. The key disappears from the row once it is held."""
     lay = state.layout
-    x = torch.zeros(lay.n_cells + 1, len(FEATURES))
-    x[:, HOLDING] = float(state.holding_key)
+    x = empty_tokens(lay.n_cells, state.holding_key)
     x[1 + state.agent, AGENT] = 1.0
     x[1 + lay.door, DOOR] = 1.0
     if not state.holding_key:
@@ -73,9 +80,17 @@ class Batch:
     x: torch.Tensor         # (B, N+1, F) input tokens
     subgoal: torch.Tensor   # (B,) Planner target, -1 where the stage has none
     action: torch.Tensor    # (B,) Doer target
+    told: torch.Tensor      # (B,) sub-goal handed to the HRM's Doer in place of the Planner's, -1 where none is
 
     def __len__(self) -> int:
         return len(self.action)
+
+    def __getitem__(self, rows) -> Batch:
+        return Batch(self.x[rows], self.subgoal[rows], self.action[rows], self.told[rows])
+
+
+def concat(*batches: Batch) -> Batch:
+    return Batch(*(torch.cat([getattr(b, f) for b in batches]) for f in ("x", "subgoal", "action", "told")))
 
 
 def demonstrations(layouts: list[Layout], mirror: bool) -> Batch:
@@ -84,21 +99,56 @@ def demonstrations(layouts: list[Layout], mirror: bool) -> Batch:
         layouts = layouts + [lay.mirrored() for lay in layouts]
     rows = [(encode(s), g, a) for lay in layouts for s, g, a in oracle_episode(lay)]
     x, g, a = zip(*rows)
-    return Batch(torch.stack(x), torch.tensor(g), torch.tensor(a))
+    return Batch(torch.stack(x), torch.tensor(g), torch.tensor(a), torch.full((len(a),), -1))
 
 
-def walk_to_marker(n_cells: int, n: int, seed: int) -> Batch:
-    """The base stage's crude prior: step toward the one marked cell. The mark is drawn as a key or a door at any
-    cell, with the memory chip set at random, so what is learned is only "compare where I am with where the mark is"
-    — not picking, not opening, not the order of sub-goals. No sub-goal targets."""
+def skills(n_cells: int, n: int, seed: int, told: bool) -> Batch:
+    """The base stage: the Doer's skills, never the task. Each example is one skill on a row with one mark: walk to
+    a key and pick it up (go_to_key), walk to a door (go_to_door), or open the door you stand on (open_door). A door
+    is only ever drawn inside the row, never at an end, so no example is a state of the real task, and nothing here
+    says in which order the skills are used: that is what the demonstrations teach.
+
+    With `told` (the HRM) the Doer is handed the skill's sub-goal, and every row carries a second mark of the other
+    kind that the sub-goal says to ignore: so the Doer learns what each sub-goal means, with no Planner involved.
+    (With a second mark on only half the rows, 3 seeds of 10 fell below 90 % held-out.) Without (flat, TRM, which have no sub-goal input) a row holds only its one mark."""
     rng = random.Random(seed)
-    xs, actions = [], []
+    inner = range(1, n_cells - 1)
+    rows = []
     for _ in range(n):
-        agent, mark = rng.sample(range(n_cells), 2)
-        x = torch.zeros(n_cells + 1, len(FEATURES))
+        goal = rng.randrange(len(SUBGOALS))
+        if goal == SUBGOALS.index("go_to_key"):
+            mark, kind, holding = rng.randrange(n_cells), KEY, False
+            agent = mark if rng.random() < 0.25 else rng.choice([c for c in range(n_cells) if c != mark])
+            action = "pick" if agent == mark else ("right" if mark > agent else "left")
+        elif goal == SUBGOALS.index("go_to_door"):
+            mark, kind, holding = rng.choice(inner), DOOR, True
+            agent = rng.choice([c for c in range(n_cells) if c != mark])
+            action = "right" if mark > agent else "left"
+        else:
+            mark, kind, holding = rng.choice(inner), DOOR, True
+            agent, action = mark, "open"
+        x = empty_tokens(n_cells, holding)
         x[1 + agent, AGENT] = 1.0
-        x[1 + mark, rng.choice((KEY, DOOR))] = 1.0
-        x[:, HOLDING] = float(rng.random() < 0.5)
-        xs.append(x)
-        actions.append(ACTIONS.index("right" if mark > agent else "left"))
-    return Batch(torch.stack(xs), torch.full((n,), -1), torch.tensor(actions))
+        x[1 + mark, kind] = 1.0
+        if told:
+            other = DOOR if kind == KEY else KEY
+            free = [c for c in (inner if other == DOOR else range(n_cells)) if c not in (agent, mark)]
+            x[1 + rng.choice(free), other] = 1.0
+        rows.append((x, ACTIONS.index(action), goal if told else -1))
+    x, a, g = zip(*rows)
+    return Batch(torch.stack(x), torch.full((n,), -1), torch.tensor(a), torch.tensor(g))
+
+
+def goal_actions(x: torch.Tensor) -> torch.Tensor:
+    """(B, 3) the action that carries out each sub-goal in each input state, -1 where the sub-goal has no meaning
+    there (go_to_key once the key is held, go_to_door at the door). The oracle's own rule (world.oracle_action),
+    read off the input tokens: it lets the Doer be taught every sub-goal in every demonstrated state ("goal
+    relabelling"), not only the one the demonstration followed."""
+    agent = x[:, 1:, AGENT].argmax(-1)
+    key, has_key = x[:, 1:, KEY].argmax(-1), x[:, 1:, KEY].sum(-1) > 0
+    door = x[:, 1:, DOOR].argmax(-1)
+    left, right, pick, open_ = (ACTIONS.index(a) for a in ("left", "right", "pick", "open"))
+    toward = lambda target: torch.where(target > agent, right, left)  # noqa: E731
+    to_key = torch.where(agent == key, pick, toward(key)).masked_fill(~has_key, -1)
+    to_door = toward(door).masked_fill(agent == door, -1)
+    return torch.stack([to_key, to_door, torch.full_like(agent, open_)], dim=1)

@@ -19,7 +19,7 @@ class Flat(nn.Module):
     def __init__(self, cfg: ModelConfig, n_tokens: int, n_features: int):
         super().__init__()
         d = cfg.hidden
-        self.embed = Embedding(n_tokens, n_features, d)
+        self.embed = Embedding(n_features, d)
         self.net = two_blocks(n_tokens, cfg)
         self.readout = Readout(d)
 

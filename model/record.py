@@ -1,23 +1,22 @@
-"""Train every model the film talks about, and record what happened: `python -m model.record` (`just train`).
+"""Train every model the film talks about and record what happened: `python -m model.record` (`just train`).
 
-The HRM's story is recorded in full: a snapshot at random init, after the base stage and after every fine-tuning
+The study (model/study.py) trains every variant on `train.runs` seeds, and the HRM and the flat model again for each
+number of demonstrations of the sweep. The film follows one HRM run, chosen by a stated rule (study.median_run),
+and its story is recorded in full: a snapshot at random init, after the base stage and after every fine-tuning
 epoch, each with rollouts on the showcase layouts (state, sub-goal, action, both probability vectors, ACT segments)
-and its predictions on every demonstration step. TRM, flat, scratch and the two freeze ablations are trained on the
-same data and recorded as curves and final rollouts. The field-by-field layout is in docs/recordings.md.
+and its predictions on every demonstration step. The other variants of that seed are recorded by their curves and
+final rollouts, every run by its final metrics, and the summary gives their spread over seeds. The field-by-field
+layout is in docs/recordings.md.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import shutil
 import sys
 import time
-import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from queue import Empty
 
 import torch
 from rich.progress import Progress
@@ -25,91 +24,23 @@ from rich.progress import Progress
 from core.errors import UserError
 from core.paths import MODEL_DIR, SETTINGS
 from core.settings import Settings, load_settings
-from model.data import FEATURES, Batch, Split, check_split, demonstrations, split, walk_to_marker
-from model.flat import Flat
-from model.hrm import HRM, param_count
-from model.rollout import Episode, decide, run_episodes, score
-from model.train import Trainer, freeze, mean_logs, measure
-from model.trm import TRM
-from model.world import ACTIONS, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
+from model.data import AGENT, DOOR, HOLDING, KEY
+from model.hrm import param_count
+from model.rollout import Episode, Intervention
+from model.run import Run, rounded
+from model.study import SWEPT, VARIANTS, median_run, run_study, spread, study_seeds, variant_settings
+from model.world import ACTIONS, GO_TO_DOOR, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
 
-SAMPLED_TRIES = 5   # a sampling (untrained) policy is scored over this many seeded tries per layout
-VARIANTS = {"hrm": HRM, "trm": TRM, "flat": Flat}
-
-
-def derived_seed(seed: int, name: str) -> int:
-    """A stable seed for one named random process, so adding a process never shifts another's randomness."""
-    return zlib.crc32(f"{seed}/{name}".encode())
-
-
-def generator(seed: int, name: str) -> torch.Generator:
-    return torch.Generator().manual_seed(derived_seed(seed, name))
-
-
-class Run:
-    """One training run: the config, the split and the tensors every model learns from."""
-
-    def __init__(self, cfg: Settings):
-        self.cfg = cfg
-        self.split: Split = split(cfg)
-        check_split(self.split, cfg)
-        self.demos = demonstrations(self.split.train, cfg.data.mirror)
-        self.demo_states = demonstrations(self.split.train, mirror=False)
-        self.heldout_states = demonstrations(self.split.heldout, mirror=False)
-        self.base = walk_to_marker(cfg.world.n_cells, cfg.train.base_examples, derived_seed(cfg.seed, "base-data"))
-
-    def new_model(self, kind: str):
-        torch.manual_seed(derived_seed(self.cfg.seed, f"init/{kind}"))
-        return VARIANTS[kind](self.cfg.model, self.cfg.world.n_cells + 1, len(FEATURES))
-
-    def trainer(self, model, batch: Batch, name: str) -> Trainer:
-        return Trainer(model, batch, self.cfg.train, self.cfg.model.halt_exploration, generator(self.cfg.seed, name))
-
-    def episodes(self, model, layouts, name: str | None, detail: bool = False) -> list[Episode]:
-        """Greedy when name is None; otherwise sampled with a generator of that name."""
-        gen = None if name is None else generator(self.cfg.seed, name)
-        return run_episodes(model, layouts, self.cfg.world.max_steps, gen, detail)
-
-    def evaluate(self, model, sample_name: str | None = None) -> dict:
-        """Success and steps on the demonstration layouts and the held-out layouts, and per-state accuracy of both
-        heads against the oracle. A sampling policy is scored over SAMPLED_TRIES tries per layout."""
-        tries = SAMPLED_TRIES if sample_name else 1
-        train = score(self.episodes(model, self.split.train * tries, sample_name and sample_name + "/train"))
-        held = score(self.episodes(model, self.split.heldout * tries, sample_name and sample_name + "/heldout"))
-        metrics = {"train_success": train["success"], "train_mean_steps": train["mean_steps"],
-                   "heldout_success": held["success"], "heldout_solved": held["solved"],
-                   "heldout_mean_steps": held["mean_steps"],
-                   "heldout_optimal_mean_steps": held["optimal_mean_steps"], "heldout_efficiency": held["efficiency"]}
-        for name, states in (("train", self.demo_states), ("heldout", self.heldout_states)):
-            d = decide(model, states.x)
-            metrics[f"{name}_planner_acc"] = float((d.planner.argmax(-1) == states.subgoal).float().mean())
-            metrics[f"{name}_doer_acc"] = float((d.doer.argmax(-1) == states.action).float().mean())
-            metrics[f"{name}_act_segments"] = float(d.segments.float().mean())
-        return metrics
-
-    def demo_predictions(self, model) -> list[dict]:
-        """What the model says at every step of every demonstration: the source of the film's credit pulses."""
-        d = decide(model, self.demo_states.x)
-        rows, i = [], 0
-        for layout in self.split.train:
-            steps = []
-            for state, goal, action in oracle_episode(layout):
-                p_goal, p_act = d.planner[i], d.doer[i]
-                steps.append({"agent": state.agent, "holding_key": state.holding_key,
-                              "subgoal": SUBGOALS[goal], "action": ACTIONS[action],
-                              "predicted_subgoal": SUBGOALS[int(p_goal.argmax())],
-                              "predicted_action": ACTIONS[int(p_act.argmax())],
-                              "planner_ok": int(p_goal.argmax()) == goal, "doer_ok": int(p_act.argmax()) == action,
-                              "planner_probs": rounded(p_goal), "doer_probs": rounded(p_act)})
-                i += 1
-            rows.append({"layout": layout.as_list(), "steps": steps})
-        return rows
-
-
-def rounded(t: torch.Tensor) -> list[float]:
-    return [round(v, 4) for v in t.tolist()]
-
-
+# The film's intervention: the Doer is told "go to the door" for three steps from the second one, before the key.
+INTERVENTION = Intervention(GO_TO_DOOR, 1, 4)
+# A short study for smoke tests: one seed, no sweep, three short epochs.
+QUICK = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10, "runs": 1}, "data": {"sweep": []}}
+SKILL_EXAMPLES = 12   # base-stage examples written to dataset.json for the film
+# What the summary keeps of each model's final metrics, and which of them it gives the spread over seeds of.
+KEEP = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps",
+        "heldout_efficiency", "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc",
+        "heldout_act_segments", "heldout_novel_layouts", "heldout_novel_success", "heldout_novel_state_share")
+SPREAD = ("heldout_success", "heldout_novel_success", "heldout_mean_steps", "heldout_act_segments")
 def round_floats(obj):
     """Round every float so the JSON is small and byte-identical across runs."""
     if isinstance(obj, float):
@@ -130,163 +61,160 @@ def with_oracle(episode: Episode) -> dict:
     return out
 
 
-class Recorder:
-    """Collects one job's snapshots, curves and final rollouts; checkpoints go straight to disk."""
-
-    def __init__(self, run: Run, out_dir: Path, report=lambda job, n: None):
-        self.run, self.dir, self.report = run, out_dir, report
-        self.snapshots: list[dict] = []
-        self.curves: dict[str, list[dict]] = {}
-        self.finals: dict[str, dict] = {}
-
-    def checkpoint(self, model, name: str) -> str:
-        path = self.dir / "checkpoints" / f"{name}.pt"
-        torch.save({"kind": model.kind, "state_dict": model.state_dict(), "config": asdict(self.run.cfg)}, path)
-        return path.name
-
-    def snapshot(self, model, label: str, stage: str, epoch: int, sampled: bool) -> dict:
-        index = {"init": 0, "base": 1}.get(stage, 1 + epoch)   # fine-tuning epoch e is snapshot 1 + e
-        name = f"snapshot/{label}" if sampled else None
-        rollouts = self.run.episodes(model, self.run.split.showcase, name and name + "/showcase", detail=True)
-        snap = {"index": index, "label": label, "stage": stage, "epoch": epoch,
-                "policy": "sample" if sampled else "greedy", "metrics": self.run.evaluate(model, name),
-                "checkpoint": self.checkpoint(model, f"hrm-{index:02d}-{stage}"),
-                "rollouts": [with_oracle(e) for e in rollouts], "demos": self.run.demo_predictions(model)}
-        self.snapshots.append(snap)
-        return snap
-
-    def curve_row(self, name: str, model, epoch: int, losses: dict) -> None:
-        self.curves.setdefault(name, []).append({"epoch": epoch, **losses, **self.run.evaluate(model)})
-
-    def final(self, name: str, model) -> None:
-        rollouts = self.run.episodes(model, self.run.split.showcase, None, detail=True)
-        self.finals[name] = {"params": param_count(model), "metrics": self.curves[name][-1],
-                             "rollouts": [with_oracle(e) for e in rollouts]}
-        self.checkpoint(model, f"{name}-final")
-
-    def base_stage(self, model, name: str) -> None:
-        """The crude prior: walk to a marked cell. Its curve gets a row every 10 steps."""
-        trainer = self.run.trainer(model, self.run.base, f"base/{name}")
-        rows, logs = [], []
-        for step in range(1, self.run.cfg.train.base_steps + 1):
-            logs.append(trainer.step())
-            if step % 10 == 0:
-                rows.append({"step": step, **{k: v for k, v in mean_logs(logs).items() if k.startswith("doer")}})
-                logs = []
-                self.report(f"{name}: base stage", 10)
-        self.curves[f"{name}_base"] = rows
-
-    def fine_tune(self, model, name: str, on_epoch=None) -> None:
-        """Fine-tune on the demonstrations; a curve row (and optionally a snapshot) after every epoch."""
-        run = self.run
-        trainer = run.trainer(model, run.demos, f"finetune/{name}")
-        self.curve_row(name, model, 0, losses_of(asdict(measure(model, run.demos))))
-        for epoch in range(1, run.cfg.train.epochs + 1):
-            logs = [trainer.step() for _ in range(run.cfg.train.steps_per_epoch)]
-            self.curve_row(name, model, epoch, losses_of(mean_logs(logs)))
-            if on_epoch:
-                on_epoch(epoch)
-            self.report(f"{name}: fine-tune", 1)
-        self.final(name, model)
+def demo_predictions(run: Run, model) -> list[dict]:
+    """What the model says at every step of every demonstration: the source of the film's credit pulses."""
+    from model.rollout import decide
+    d = decide(model, run.demo_states.x)
+    rows, i = [], 0
+    for layout in run.split.train:
+        steps = []
+        for state, goal, action in oracle_episode(layout):
+            p_goal, p_act = d.planner[i], d.doer[i]
+            steps.append({"agent": state.agent, "holding_key": state.holding_key,
+                          "subgoal": SUBGOALS[goal], "action": ACTIONS[action],
+                          "predicted_subgoal": SUBGOALS[int(p_goal.argmax())],
+                          "predicted_action": ACTIONS[int(p_act.argmax())],
+                          "planner_ok": int(p_goal.argmax()) == goal, "doer_ok": int(p_act.argmax()) == action,
+                          "planner_probs": rounded(p_goal), "doer_probs": rounded(p_act)})
+            i += 1
+        rows.append({"layout": layout.as_list(), "steps": steps})
+    return rows
 
 
-def losses_of(log) -> dict:
-    return {k: v for k, v in log.items() if k.endswith("_loss")}
+def checkpoint(out_dir: Path, cfg: Settings, model, name: str) -> str:
+    path = out_dir / "checkpoints" / f"{name}.pt"
+    torch.save({"kind": model.kind, "state_dict": model.state_dict(), "config": asdict(cfg)}, path)
+    return path.name
 
 
-# Fine-tuning jobs after the HRM's base stage; they are independent, so they run in parallel.
-JOBS = ("hrm", "trm", "freeze_planner", "freeze_doer", "scratch", "flat")
+def snapshot(run: Run, model, out_dir: Path, index: int, label: str, stage: str, epoch: int) -> dict:
+    """One moment of the followed run. Before fine-tuning the agent samples its actions (it wanders); after, it acts
+    greedily."""
+    name = f"snapshot/{label}" if stage in ("init", "base") else None
+    rollouts = run.episodes(model, run.split.showcase, name and name + "/showcase", detail=True)
+    return {"index": index, "label": label, "stage": stage, "epoch": epoch,
+            "policy": "sample" if name else "greedy", "metrics": run.evaluate(model, name),
+            "checkpoint": checkpoint(out_dir, run.cfg, model, f"hrm-{index:02d}-{stage}"),
+            "rollouts": [with_oracle(e) for e in rollouts], "demos": demo_predictions(run, model)}
 
 
-def run_job(name: str, cfg: Settings, base_weights: dict, out_dir: Path, queue=None) -> dict:
-    """Train one model of the comparison and return what the recorder collected."""
-    torch.set_num_threads(1)   # tiny models: one thread is faster, and results do not depend on the thread count
-    torch.use_deterministic_algorithms(True)
-    run = Run(cfg)
-    rec = Recorder(run, out_dir, report=(lambda job, n: queue.put((job, n))) if queue else lambda job, n: None)
-    if name in ("trm", "flat"):        # other architectures get their own base stage
-        model = run.new_model(name)
-        rec.base_stage(model, name)
-    else:
-        model = run.new_model("hrm")
-        if name != "scratch":          # scratch: no base stage, to show what the prior is worth
-            model.load_state_dict(base_weights)
-    if name.startswith("freeze_"):
-        freeze(model.planner_params if name == "freeze_planner" else model.doer_params)
-    on_epoch = (lambda e: rec.snapshot(model, f"epoch {e}", "finetune", e, sampled=False)) if name == "hrm" else None
-    rec.fine_tune(model, name, on_epoch)
-    return {"snapshots": rec.snapshots, "curves": rec.curves, "finals": rec.finals}
+def followed_story(cfg: Settings, seed: int, result: dict, out_dir: Path) -> list[dict]:
+    """The snapshots of the followed HRM run, rebuilt from the weights its job kept after every epoch."""
+    run = Run(variant_settings(cfg, "hrm", seed, cfg.data.n_train))
+    model = run.new_model("hrm")
+    snaps = [snapshot(run, model, out_dir, 0, "untrained", "init", 0)]
+    for epoch, weights in enumerate(result["weights"]):
+        model.load_state_dict(weights)
+        snaps.append(snapshot(run, model, out_dir, 1 + epoch, "after base stage" if epoch == 0 else f"epoch {epoch}",
+                              "base" if epoch == 0 else "finetune", epoch))
+    return snaps
 
 
-def progress_totals(cfg: Settings) -> dict[str, int]:
-    totals = {"hrm: base stage": cfg.train.base_steps}
-    for name in JOBS:
-        if name in ("trm", "flat"):
-            totals[f"{name}: base stage"] = cfg.train.base_steps
-        totals[f"{name}: fine-tune"] = cfg.train.epochs
-    return totals
+def final_record(cfg: Settings, result: dict, out_dir: Path) -> dict:
+    """A fine-tuned model of the followed seed: its parameters, final metrics and greedy showcase episodes (the HRM
+    also with the intervention)."""
+    job = result["job"]
+    run = Run(variant_settings(cfg, job.variant, job.seed, job.n_train))
+    model = run.new_model(VARIANTS[job.variant][0])
+    model.load_state_dict(result["state_dict"])
+    checkpoint(out_dir, run.cfg, model, f"{job.variant}-final")
+    record = {"params": param_count(model), "metrics": result["final"],
+              "rollouts": [with_oracle(e) for e in run.episodes(model, run.split.showcase, None, detail=True)]}
+    if job.variant == "hrm":
+        episodes = run.episodes(model, run.split.showcase, None, detail=True, intervention=INTERVENTION)
+        record["intervention"] = {"subgoal": SUBGOALS[INTERVENTION.goal], "first_step": INTERVENTION.first,
+                                  "last_step": INTERVENTION.last, "rollouts": [with_oracle(e) for e in episodes]}
+    return record
 
 
 def train_all(cfg: Settings, out_dir: Path, workers: int = 2) -> dict:
     """Everything `just train` does; returns the summary."""
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
-    run, started = Run(cfg), time.perf_counter()
+    started = time.perf_counter()
     (out_dir / "checkpoints").mkdir(parents=True)
-    snapshots, curves, finals = [], {}, {}
-
     with Progress(transient=not sys.stderr.isatty()) as progress:
-        tasks = {name: progress.add_task(name, total=total) for name, total in progress_totals(cfg).items()}
-        rec = Recorder(run, out_dir, report=lambda job, n: progress.advance(tasks[job], n))
-        hrm = run.new_model("hrm")
-        rec.snapshot(hrm, "untrained", "init", 0, sampled=True)
-        rec.base_stage(hrm, "hrm")
-        rec.snapshot(hrm, "after base stage", "base", 0, sampled=True)
-        base_weights = hrm.state_dict()
-        results = [{"snapshots": rec.snapshots, "curves": rec.curves, "finals": {}}]
+        bases, results = run_study(cfg, workers, progress)
+    main = {(r["job"].variant, r["job"].seed): r for r in results if r["job"].main}
+    seeds = study_seeds(cfg)
+    hrm_finals = {s: main[("hrm", s)]["final"] for s in seeds}
+    followed, rule = median_run(hrm_finals)
 
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Manager() as manager, ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            queue = manager.Queue()
-            futures = [pool.submit(run_job, name, cfg, base_weights, out_dir, queue) for name in JOBS]
-            while not all(f.done() for f in futures) or not queue.empty():
-                try:
-                    job, n = queue.get(timeout=0.1)
-                    progress.advance(tasks[job], n)
-                except Empty:
-                    pass
-            results += [f.result() for f in futures]
+    snapshots = followed_story(cfg, followed, main[("hrm", followed)], out_dir)
+    finals = {v: final_record(cfg, main[(v, followed)], out_dir) for v in VARIANTS}
+    models = {"untrained": snapshots[0]["metrics"], "base": snapshots[1]["metrics"]}
+    models |= {v: finals[v]["metrics"] | {"params": finals[v]["params"]} for v in VARIANTS}
+    models["untrained"]["params"] = models["base"]["params"] = finals["hrm"]["params"]
+    summary = {name: {k: m[k] for k in KEEP if k in m} for name, m in models.items()}
 
-    for r in results:
-        snapshots += r["snapshots"]
-        curves |= r["curves"]
-        finals |= r["finals"]
-    snapshots.sort(key=lambda s: s["index"])
-    models = {"untrained": snapshots[0]["metrics"] | {"params": finals["hrm"]["params"]},
-              "base": snapshots[1]["metrics"] | {"params": finals["hrm"]["params"]}}
-    models |= {name: final["metrics"] | {"params": final["params"]} for name, final in finals.items()}
-    keep = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps",
-            "heldout_efficiency", "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc",
-            "heldout_act_segments")
-    summary = {name: {k: m[k] for k in keep} for name, m in models.items()}
-    summary |= {"seed": cfg.seed, "n_train": len(run.split.train), "n_heldout": len(run.split.heldout),
-                "n_cells": cfg.world.n_cells, "max_steps": cfg.world.max_steps, "epochs": cfg.train.epochs,
-                "sampled_tries": SAMPLED_TRIES, "n_demo_states": len(run.demos),
-                "train_layouts": [lay.as_list() for lay in run.split.train],
-                "heldout_layouts": [lay.as_list() for lay in run.split.heldout],
-                "train_seconds": round(time.perf_counter() - started, 2)}
+    run = Run(variant_settings(cfg, "hrm", followed, cfg.data.n_train))
+    summary |= {
+        "seed": followed, "followed": {"seed": followed, "rule": rule}, "seeds": seeds, "runs": len(seeds),
+        "spread": {v: {k: spread([main[(v, s)]["final"][k] for s in seeds]) for k in SPREAD
+                       if all(k in main[(v, s)]["final"] for s in seeds)} for v in VARIANTS},
+        "sweep": sweep_table(cfg, results),
+        "checks": {k: spread([main[("hrm", s)]["checks"][k] for s in seeds])
+                   for k in ("planner_grad", "override_changed", "override_follows")},
+        "intervention": intervention_summary(finals["hrm"]["intervention"]),
+        "n_train": len(run.split.train), "n_heldout": len(run.split.heldout), "n_cells": cfg.world.n_cells,
+        "max_steps": cfg.world.max_steps, "epochs": cfg.train.epochs, "sampled_tries": 5,
+        "n_demo_states": len(run.demos), "train_layouts": [lay.as_list() for lay in run.split.train],
+        "heldout_layouts": [lay.as_list() for lay in run.split.heldout],
+        "train_seconds": round(time.perf_counter() - started, 2)}
+    curves = {v: main[(v, followed)]["curve"] for v in SWEPT}
+    curves |= {f"{base}_base": rows for (base, seed), (_, rows, _) in bases.items() if seed == followed}
+    curves["by_seed"] = {v: {str(s): [r["heldout_success"] for r in main[(v, s)]["curve"]] for s in seeds}
+                         for v in SWEPT}
+    study = {"bases": [{"base": base, "seed": seed, "seconds": seconds}
+                       for (base, seed), (_, _, seconds) in sorted(bases.items())],
+             "jobs": [{"variant": r["job"].variant, "seed": r["job"].seed, "n_train": r["job"].n_train,
+                       "seconds": r["seconds"], **{k: r["final"][k] for k in KEEP if k in r["final"]}}
+                      for r in results]}
     dataset = {"n_cells": cfg.world.n_cells, "actions": list(ACTIONS), "subgoals": list(SUBGOALS),
                "train": [with_oracle(Episode(lay, [{"agent": s.agent, "holding_key": s.holding_key,
                                                      "subgoal": SUBGOALS[g], "action": ACTIONS[a]}
                                                     for s, g, a in oracle_episode(lay)], True))
                          for lay in run.split.train],
                "heldout": [lay.as_list() for lay in run.split.heldout],
+               "skills": skill_examples(run.base["told"], SKILL_EXAMPLES),
                "showcase": [{"layout": lay.as_list(), "in_train": run.split.is_train(lay)}
                             for lay in run.split.showcase]}
-    for name, obj in (("summary", summary), ("curves", curves), ("snapshots", snapshots),
-                      ("finals", finals), ("dataset", dataset)):
+    for name, obj in (("summary", summary), ("curves", curves), ("snapshots", snapshots), ("finals", finals),
+                      ("dataset", dataset), ("study", study)):
         (out_dir / f"{name}.json").write_text(json.dumps(round_floats(obj), indent=1) + "\n")
     return summary
+
+
+def skill_examples(batch, n: int) -> list[dict]:
+    """The first n base-stage examples in words: the sub-goal handed to the Doer, the row, the action taught."""
+    rows = []
+    for x, goal, action in zip(batch.x[:n], batch.told[:n].tolist(), batch.action[:n].tolist()):
+        cells = x[1:]
+        where = {name: int(cells[:, f].argmax()) if cells[:, f].any() else None
+                 for name, f in (("agent", AGENT), ("key", KEY), ("door", DOOR))}
+        rows.append({"subgoal": SUBGOALS[goal], **where, "holding_key": bool(x[0, HOLDING]),
+                     "action": ACTIONS[action]})
+    return rows
+
+
+def sweep_table(cfg: Settings, results: list[dict]) -> dict:
+    """Held-out success by number of demonstrations, for the swept variants, over the sweep's seeds: the spread for
+    n demonstrations is under "n<n>" (so a script can name it: {sweep.flat.n2.mean|pct})."""
+    seeds = study_seeds(cfg)[:cfg.train.sweep_runs]
+    by = {(r["job"].variant, r["job"].seed, r["job"].n_train): r["final"]["heldout_success"] for r in results}
+    counts = sorted(set(cfg.data.sweep) | {cfg.data.n_train})
+    return {"n_train": counts, "seeds": seeds,
+            **{v: {f"n{n}": spread([by[(v, s, n)] for s in seeds]) for n in counts} for v in SWEPT}}
+
+
+def intervention_summary(record: dict) -> dict:
+    """Over the followed run's showcase episodes: in how many did every told step move toward the door."""
+    followed = 0
+    for episode in record["rollouts"]:
+        told = [s for s in episode["steps"] if s["told"]]
+        door = episode["layout"][2]
+        followed += bool(told) and all(s["action"] == ("right" if door > s["agent"] else "left") for s in told)
+    return {"episodes": len(record["rollouts"]), "followed": followed}
 
 
 def replace_dir(tmp: Path, final: Path) -> None:
@@ -303,9 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", type=Path, default=SETTINGS)
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
-    ap.add_argument("--quick", action="store_true", help="a short run for smoke tests (3 epochs, few steps)")
+    ap.add_argument("--quick", action="store_true", help="a short run for smoke tests (one seed, 3 short epochs)")
     args = ap.parse_args(argv)
-    overrides = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10}} if args.quick else {}
+    overrides = QUICK if args.quick else {}
     try:
         cfg = load_settings(args.config, **overrides)
     except UserError as err:
@@ -319,11 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     replace_dir(tmp, args.out)
-    hrm = summary["hrm"]
-    print(f"HRM ({hrm['params']} parameters): {hrm['heldout_success']:.0%} of {summary['n_heldout']} held-out layouts "
-          f"in {hrm['heldout_mean_steps']:.1f} steps (optimal {hrm['heldout_optimal_mean_steps']:.1f}); "
-          f"untrained {summary['untrained']['heldout_success']:.0%}; trained in {summary['train_seconds']:.0f} s "
-          f"→ {args.out}")
+    for v, metrics in summary["spread"].items():
+        m = metrics["heldout_success"]
+        print(f"{v:15s} held-out success over {len(m['values'])} seeds: mean {m['mean']:.1%}, "
+              f"range {m['min']:.1%}–{m['max']:.1%}")
+    print(f"the film follows seed {summary['seed']} ({summary['followed']['rule']}); "
+          f"trained in {summary['train_seconds']:.0f} s → {args.out}")
     return 0
 
 

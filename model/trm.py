@@ -22,17 +22,19 @@ class TRM(nn.Module):
         d = cfg.hidden
         self.cfg = cfg
         self.halt_max_steps = cfg.halt_max_steps
-        self.embed = Embedding(n_tokens, n_features, d)
+        self.embed = Embedding(n_features, d)
         self.net = two_blocks(n_tokens, cfg)
         self.readout = Readout(d)
         self.q_head = halting_head(d, 1)   # q_halt only
         g = torch.Generator().manual_seed(0)
         # The carry reuses HRM's two slots: z_H holds the answer y, z_L the latent z.
-        self.register_buffer("y0", fixed_state(n_tokens, d, g))
-        self.register_buffer("z0", fixed_state(n_tokens, d, g))
+        self.register_buffer("y0", fixed_state(d, g))
+        self.register_buffer("z0", fixed_state(d, g))
+        self.n_tokens = n_tokens
 
     def initial_carry(self, batch_size: int) -> Carry:
-        return Carry(self.y0.expand(batch_size, -1, -1), self.z0.expand(batch_size, -1, -1))
+        shape = (batch_size, self.n_tokens, -1)
+        return Carry(self.y0.expand(shape), self.z0.expand(shape))
 
     def reset(self, carry: Carry, halted: torch.Tensor) -> Carry:
         h = halted.view(-1, 1, 1)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 
-from manim import (DOWN, LEFT, RIGHT, AnimationGroup, Create, Dot, FadeIn, GrowFromEdge, Line, Rectangle, VGroup,
-                   VMobject, rate_functions)
+from manim import (DOWN, LEFT, RIGHT, AnimationGroup, Circle, Create, Dot, FadeIn, GrowFromEdge, Line, Rectangle,
+                   VGroup, VMobject, rate_functions)
 
-from scenes.style import PALETTE, SIZE, text
+from scenes.style import PALETTE, SIZE, pct, text
 
 
 class LineChart(VGroup):
@@ -65,10 +65,12 @@ class LineChart(VGroup):
 
 
 class BarRow(VGroup):
-    """A horizontal bar with a name on the left and its value label on the right; value on a log or linear scale."""
+    """A horizontal bar with a name on the left and its value label on the right; value on a log or linear scale.
+    `dots` are the values of single runs (one per seed), drawn as small rings on the bar's axis, so a mean is never
+    shown without its spread."""
 
     def __init__(self, name: str, value: float, value_label: str, color: str, scale, bar_h: float = 0.5,
-                 note: str | None = None):
+                 note: str | None = None, dots: tuple = ()):
         super().__init__()
         self.name = text(name, SIZE.label, PALETTE.text)
         self.bar = Rectangle(width=max(0.02, scale(value)), height=bar_h, fill_color=color, fill_opacity=1,
@@ -78,11 +80,19 @@ class BarRow(VGroup):
         self.note = text(note, SIZE.small, PALETTE.muted) if note else None
         if self.note:
             self.add(self.note)
+        self.offsets = [scale(v) for v in dots]
+        self.dots = VGroup(*[Circle(radius=0.07, stroke_color=PALETTE.text, stroke_width=3, fill_color=PALETTE.background,
+                                    fill_opacity=1) for _ in dots])
+        if dots:
+            self.add(self.dots)
 
     def place(self, name_w: float, y: float) -> "BarRow":
         self.name.move_to([name_w - self.name.width / 2, y, 0])
         self.bar.move_to([name_w + 0.3 + self.bar.width / 2, y, 0])
-        self.value.next_to(self.bar, RIGHT, buff=0.2)
+        for dot, x in zip(self.dots, self.offsets):
+            dot.move_to([name_w + 0.3 + x, y, 0])
+        right = max([self.bar.get_right()[0]] + [d.get_right()[0] for d in self.dots])
+        self.value.move_to([right + 0.2 + self.value.width / 2, y, 0])
         if self.note:
             self.note.next_to(self.value, RIGHT, buff=0.25)
         return self
@@ -94,8 +104,9 @@ def log_scale(lo: float, hi: float, width: float):
 
 
 def bar_chart(rows: list[tuple], scale, gap: float = 0.35) -> VGroup:
-    """rows: (name, value, value_label, colour[, note]). Returns a VGroup of placed BarRows, top to bottom."""
-    bars = [BarRow(*row, scale=scale) if len(row) == 4 else BarRow(*row[:4], scale=scale, note=row[4])
+    """rows: (name, value, value_label, colour[, note[, dots]]). Returns a VGroup of placed BarRows, top to
+    bottom."""
+    bars = [BarRow(*row[:4], scale=scale, note=row[4] if len(row) > 4 else None, dots=row[5] if len(row) > 5 else ())
             for row in rows]
     name_w = max(b.name.width for b in bars)
     for i, b in enumerate(bars):
@@ -106,5 +117,12 @@ def bar_chart(rows: list[tuple], scale, gap: float = 0.35) -> VGroup:
 def grow_bars(chart: VGroup, run_time: float = 1.0, lag: float = 0.2) -> AnimationGroup:
     """Bars grow from their left edge, one after another."""
     return AnimationGroup(*[AnimationGroup(GrowFromEdge(b.bar, LEFT), FadeIn(b.value), FadeIn(b.name),
-                                           *([FadeIn(b.note)] if b.note else []))
+                                           *([FadeIn(b.note)] if b.note else []),
+                                           *([FadeIn(b.dots, lag_ratio=0.2)] if len(b.dots) else []))
                             for b in chart], lag_ratio=lag, run_time=run_time)
+
+
+def seed_row(summary: dict, variant: str, name: str, color: str, metric: str = "heldout_success") -> tuple:
+    """A bar_chart row for one variant of the study: the mean over seeds, labelled, with every seed as a dot."""
+    s = summary["spread"][variant][metric]
+    return (name, s["mean"], pct(s["mean"]), color, f"{len(s['values'])} runs", tuple(s["values"]))
