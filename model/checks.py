@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from model.data import HOLDING, goal_actions
 from model.rollout import decide
-from model.world import GO_TO_DOOR, SUBGOALS
+from model.world import GO_TO_DOOR, GO_TO_KEY, SUBGOALS
 
 
 def planner_gradient(model, x: torch.Tensor, action: torch.Tensor) -> float:
@@ -24,15 +24,16 @@ def planner_gradient(model, x: torch.Tensor, action: torch.Tensor) -> float:
 
 @torch.no_grad()
 def door_before_key(model, x: torch.Tensor) -> dict:
-    """Hand the Doer "go to the door" in every state where the key is not yet held (the Planner would say "go to
-    the key"): how often its action changes, and how often it is the step toward the door."""
-    x = x[x[:, 0, HOLDING] == 0]
+    """Hand the Doer "go to the door" in every state where the key is not yet held and going to the door means
+    another action than going to the key (the key is behind the agent, or under it): how often its action changes,
+    and how often it is the step toward the door. (Where both sub-goals mean the same step, obeying is invisible.)"""
+    targets = goal_actions(x)
+    x = x[(x[:, 0, HOLDING] == 0) & (targets[:, GO_TO_KEY] != targets[:, GO_TO_DOOR])]
     model.eval()
     free = decide(model, x).doer.argmax(-1)
     told = decide(model, x, F.one_hot(torch.full((len(x),), GO_TO_DOOR), len(SUBGOALS)).float()).doer.argmax(-1)
-    toward_door = goal_actions(x)[:, GO_TO_DOOR]
     return {"states": len(x), "changed": float((told != free).float().mean()),
-            "follows": float((told == toward_door).float().mean())}
+            "follows": float((told == goal_actions(x)[:, GO_TO_DOOR]).float().mean())}
 
 
 def mechanism(model, run) -> dict:

@@ -110,7 +110,8 @@ def skills(n_cells: int, n: int, seed: int, told: bool) -> Batch:
 
     With `told` (the HRM) the Doer is handed the skill's sub-goal, and every row carries a second mark of the other
     kind that the sub-goal says to ignore: so the Doer learns what each sub-goal means, with no Planner involved.
-    (With a second mark on only half the rows, 3 seeds of 10 fell below 90 % held-out.) Without (flat, TRM, which have no sub-goal input) a row holds only its one mark."""
+    (With a second mark on only half the rows, two of the three hardest seeds we tried fell below 90 % held-out.)
+    Without (flat, TRM, which have no sub-goal input) a row holds only its one mark."""
     rng = random.Random(seed)
     inner = range(1, n_cells - 1)
     rows = []

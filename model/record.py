@@ -26,8 +26,8 @@ from core.paths import MODEL_DIR, SETTINGS
 from core.settings import Settings, load_settings
 from model.data import AGENT, DOOR, HOLDING, KEY
 from model.hrm import param_count
-from model.rollout import Episode, Intervention
-from model.run import Run, rounded
+from model.rollout import Episode, Intervention, decide
+from model.run import SAMPLED_TRIES, Run, rounded
 from model.study import SWEPT, VARIANTS, median_run, run_study, spread, study_seeds, variant_settings
 from model.world import ACTIONS, GO_TO_DOOR, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
 
@@ -41,6 +41,8 @@ KEEP = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "he
         "heldout_efficiency", "train_success", "train_mean_steps", "heldout_planner_acc", "heldout_doer_acc",
         "heldout_act_segments", "heldout_novel_layouts", "heldout_novel_success", "heldout_novel_state_share")
 SPREAD = ("heldout_success", "heldout_novel_success", "heldout_mean_steps", "heldout_act_segments")
+
+
 def round_floats(obj):
     """Round every float so the JSON is small and byte-identical across runs."""
     if isinstance(obj, float):
@@ -63,7 +65,6 @@ def with_oracle(episode: Episode) -> dict:
 
 def demo_predictions(run: Run, model) -> list[dict]:
     """What the model says at every step of every demonstration: the source of the film's credit pulses."""
-    from model.rollout import decide
     d = decide(model, run.demo_states.x)
     rows, i = [], 0
     for layout in run.split.train:
@@ -157,7 +158,7 @@ def train_all(cfg: Settings, out_dir: Path, workers: int = 2) -> dict:
                    for k in ("planner_grad", "override_changed", "override_follows")},
         "intervention": intervention_summary(finals["hrm"]["intervention"]),
         "n_train": len(run.split.train), "n_heldout": len(run.split.heldout), "n_cells": cfg.world.n_cells,
-        "max_steps": cfg.world.max_steps, "epochs": cfg.train.epochs, "sampled_tries": 5,
+        "max_steps": cfg.world.max_steps, "epochs": cfg.train.epochs, "sampled_tries": SAMPLED_TRIES,
         "n_demo_states": len(run.demos), "train_layouts": [lay.as_list() for lay in run.split.train],
         "heldout_layouts": [lay.as_list() for lay in run.split.heldout],
         "train_seconds": round(time.perf_counter() - started, 2)}
@@ -168,8 +169,8 @@ def train_all(cfg: Settings, out_dir: Path, workers: int = 2) -> dict:
     study = {"bases": [{"base": base, "seed": seed, "seconds": seconds}
                        for (base, seed), (_, _, seconds) in sorted(bases.items())],
              "jobs": [{"variant": r["job"].variant, "seed": r["job"].seed, "n_train": r["job"].n_train,
-                       "seconds": r["seconds"], **{k: r["final"][k] for k in KEEP if k in r["final"]}}
-                      for r in results]}
+                       "main": r["job"].main, "seconds": r["seconds"],
+                       **{k: r["final"][k] for k in KEEP if k in r["final"]}} for r in results]}
     dataset = {"n_cells": cfg.world.n_cells, "actions": list(ACTIONS), "subgoals": list(SUBGOALS),
                "train": [with_oracle(Episode(lay, [{"agent": s.agent, "holding_key": s.holding_key,
                                                      "subgoal": SUBGOALS[g], "action": ACTIONS[a]}

@@ -10,7 +10,7 @@ Variants (what each one tests, and how it could fail):
   freeze_planner  the Planner (H + sub-goal head) frozen after the base stage: can the Doer alone learn the task?
   freeze_doer     the Doer (L, action head, embeddings) frozen: is what the base stage taught the Doer enough?
   no_base         no base stage, fine-tuned for base + fine-tuning steps: the same number of optimizer steps
-  act_off         one segment per decision everywhere (no halting, no extra thinking)
+  act_off         from the HRM's base stage, one segment per decision while fine-tuning and after: no extra thinking
   flat            two blocks run once, no hierarchy, no recursion (its own, uninstructed base stage)
   trm             the Tiny Recursive Model (its own, uninstructed base stage)
 """
@@ -37,7 +37,7 @@ VARIANTS = {
     "freeze_planner": ("hrm", "hrm", "planner"),
     "freeze_doer": ("hrm", "hrm", "doer"),
     "no_base": ("hrm", None, None),
-    "act_off": ("hrm", "act_off", None),
+    "act_off": ("hrm", "hrm", None),
     "flat": ("flat", "flat", None),
     "trm": ("trm", "trm", None),
 }

@@ -3,7 +3,8 @@
 One shared network refines a latent z and an answer y: n times z ← net(x + y + z), then y ← net(y + z); this is
 repeated T times, the first T-1 without gradient and the last with full backpropagation through its n+1 steps.
 Only a halt head (no continue value): it learns whether the current answer is right.
-Here T = h_cycles and n = l_cycles, so TRM does the same number of block applications as the HRM.
+Here T = h_cycles and n = l_cycles; each net call runs both blocks, so a TRM segment makes 12 block applications,
+twice the HRM's 6.
 """
 from __future__ import annotations
 

@@ -64,6 +64,19 @@ class LineChart(VGroup):
         return Dot(self.to_scene(x, y), radius=0.09, color=color)
 
 
+def run_rings(xs: list[float], y: float, radius: float = 0.065) -> list[Circle]:
+    """One ring per run at x along a bar's axis at height y. Runs with (nearly) the same value would hide each other
+    on one spot, so a ring that would overlap one already placed moves a little above or below the axis (a small
+    beeswarm): five runs at 100 % read as five rings, not one. Returned in the order of xs."""
+    step, placed = radius * 1.7, {}
+    for i in sorted(range(len(xs)), key=lambda i: xs[i]):
+        dy = next(dy for dy in (k * sign * step for k in range(len(xs)) for sign in (1, -1))
+                  if all(math.hypot(xs[i] - px, y + dy - py) >= step for px, py in placed.values()))
+        placed[i] = (xs[i], y + dy)
+    return [Circle(radius=radius, stroke_color=PALETTE.text, stroke_width=3, fill_color=PALETTE.background,
+                   fill_opacity=1).move_to([*placed[i], 0]) for i in range(len(xs))]
+
+
 class BarRow(VGroup):
     """A horizontal bar with a name on the left and its value label on the right; value on a log or linear scale.
     `dots` are the values of single runs (one per seed), drawn as small rings on the bar's axis, so a mean is never
@@ -81,21 +94,26 @@ class BarRow(VGroup):
         if self.note:
             self.add(self.note)
         self.offsets = [scale(v) for v in dots]
-        self.dots = VGroup(*[Circle(radius=0.07, stroke_color=PALETTE.text, stroke_width=3, fill_color=PALETTE.background,
-                                    fill_opacity=1) for _ in dots])
+        self.dots = VGroup(*run_rings(self.offsets, 0.0))
         if dots:
             self.add(self.dots)
 
     def place(self, name_w: float, y: float) -> "BarRow":
         self.name.move_to([name_w - self.name.width / 2, y, 0])
         self.bar.move_to([name_w + 0.3 + self.bar.width / 2, y, 0])
-        for dot, x in zip(self.dots, self.offsets):
-            dot.move_to([name_w + 0.3 + x, y, 0])
-        right = max([self.bar.get_right()[0]] + [d.get_right()[0] for d in self.dots])
-        self.value.move_to([right + 0.2 + self.value.width / 2, y, 0])
+        for dot, ring in zip(self.dots, run_rings(self.offsets, y)):
+            dot.move_to(ring.get_center() + RIGHT * (name_w + 0.3))
+        self.value.next_to(self.bar, RIGHT, buff=0.2)
         if self.note:
             self.note.next_to(self.value, RIGHT, buff=0.25)
         return self
+
+    def value_at(self, x: float) -> None:
+        """Move the value label (and note) to a column starting at x."""
+        shift = x - self.value.get_left()[0]
+        self.value.shift(RIGHT * shift)
+        if self.note:
+            self.note.shift(RIGHT * shift)
 
 
 def log_scale(lo: float, hi: float, width: float):
@@ -111,6 +129,11 @@ def bar_chart(rows: list[tuple], scale, gap: float = 0.35) -> VGroup:
     name_w = max(b.name.width for b in bars)
     for i, b in enumerate(bars):
         b.place(name_w, -i * (b.bar.height + gap))
+    if any(len(b.dots) for b in bars):
+        # with single runs drawn, a label right after the bar would sit among the rings: one column past them all
+        column = max(m.get_right()[0] for b in bars for m in (b.bar, *b.dots)) + 0.25
+        for b in bars:
+            b.value_at(column)
     return VGroup(*bars)
 
 
@@ -122,7 +145,10 @@ def grow_bars(chart: VGroup, run_time: float = 1.0, lag: float = 0.2) -> Animati
                             for b in chart], lag_ratio=lag, run_time=run_time)
 
 
-def seed_row(summary: dict, variant: str, name: str, color: str, metric: str = "heldout_success") -> tuple:
-    """A bar_chart row for one variant of the study: the mean over seeds, labelled, with every seed as a dot."""
+def seed_row(summary: dict, variant: str, name: str, color: str, note: str | None = "", metric: str = "heldout_success"
+             ) -> tuple:
+    """A bar_chart row for one variant of the study: the mean over seeds, labelled, with every seed as a ring. The
+    note defaults to "N runs"; None drops it (when the chart's heading already says how many)."""
     s = summary["spread"][variant][metric]
-    return (name, s["mean"], pct(s["mean"]), color, f"{len(s['values'])} runs", tuple(s["values"]))
+    note = f"{len(s['values'])} runs" if note == "" else note
+    return (name, s["mean"], pct(s["mean"]), color, note, tuple(s["values"]))

@@ -1,20 +1,21 @@
 """Part 3, hierarchical models (segments 10-16): why levels help, our Planner and Doer at work in a recorded
-episode, what freezing the Doer did, how small these models are, and how TRM folded the two modules into one."""
+episode, the Doer told to go to the door before it has the key (the recorded intervention), how small these models
+are, and how TRM folded the two modules into one."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, AnimationGroup, Arc, Arrow, Circle, Create, DashedVMobject,
+from manim import (DOWN, LEFT, PI, RIGHT, UP, AnimationGroup, Arc, Arrow, Circle, Create, DashedVMobject,
                    Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, GrowFromEdge, LaggedStart, Line, Polygon,
                    Rectangle, ReplacementTransform, Rotate, RoundedRectangle, Succession, Transform, VGroup, VMobject)
 
 from core.recordings import citation
-from scenes.charts import bar_chart, grow_bars, log_scale
+from scenes.charts import bar_chart, grow_bars, log_scale, run_rings
 from scenes.icons import Door, brain, red_cross
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars, token
 from scenes.segment import SHOWCASE, SegmentScene
-from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, text
+from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, FRAME_W, MOTION, PALETTE, SIZE, mono, pct, text
 from scenes.track import WorldTrack
 
 PANEL_X = -2.7          # the Planner/Doer diagram of segments 11-13 sits left; its right side is for charts
@@ -29,17 +30,6 @@ def count_label(n: float) -> str:
         if n >= size:
             return f"{n / size:g}{suffix}"
     return f"{int(n):,}"
-
-
-def snowflake(size: float = 0.6, color: str | None = None) -> VGroup:
-    """Six spokes with a small chevron on each: the sign for 'frozen'."""
-    color = color or PALETTE.text
-    arms = VGroup()
-    for i in range(6):
-        arm = VGroup(Line(ORIGIN, UP * 0.5),
-                     Line(UP * 0.32, UP * 0.42 + LEFT * 0.1), Line(UP * 0.32, UP * 0.42 + RIGHT * 0.1))
-        arms.add(arm.rotate(i * PI / 3, about_point=ORIGIN))
-    return arms.set_stroke(color, 4).scale_to_fit_height(size)
 
 
 def bolt(size: float = 0.6, color: str | None = None) -> Polygon:
@@ -60,9 +50,11 @@ def weight(size: float = 0.7, color: str | None = None) -> VGroup:
 
 def score_rows(rows: list[tuple], bar_w: float = 2.6, gap: float = 0.3) -> VGroup:
     """Bars on a 0-100 % scale, each over a faint full-length track so the scale stays honest.
-    rows: (name, note or None, share 0..1, value label, colour or [colours]). Each row has .label, .bar, .value."""
+    rows: (name, note or None, share 0..1, value label, colour or [colours][, runs]); `runs` are single runs' shares
+    (one per seed), drawn as rings on the bar so a mean is never shown without its spread. Each row has .label,
+    .bar, .value and .dots (empty without runs)."""
     built = VGroup()
-    for name, note, share, value, color in rows:
+    for name, note, share, value, color, *runs in rows:
         label = VGroup(text(name, SIZE.label, PALETTE.text))
         if note:
             label.add(text(note, SIZE.small, PALETTE.muted))
@@ -72,6 +64,7 @@ def score_rows(rows: list[tuple], bar_w: float = 2.6, gap: float = 0.3) -> VGrou
         bar.set_fill(color, 1)
         row = VGroup(label, full, bar, text(value, SIZE.label, PALETTE.text))
         row.label, row.full, row.bar, row.value = row
+        row.runs, row.dots = (runs[0] if runs else ()), VGroup()
         built.add(row)
     name_w = max(r.label.width for r in built)
     y = 0.0
@@ -80,6 +73,9 @@ def score_rows(rows: list[tuple], bar_w: float = 2.6, gap: float = 0.3) -> VGrou
         row.label.move_to([0, y - h / 2, 0], aligned_edge=LEFT)
         row.full.move_to([name_w + 0.3 + bar_w / 2, row.label[0].get_y(), 0])
         row.bar.align_to(row.full, LEFT).set_y(row.full.get_y())
+        if row.runs:   # added only when there are runs: an empty group would pull the row's bounds to the origin
+            x0 = row.full.get_left()[0]
+            row.add(row.dots.add(*run_rings([x0 + bar_w * share for share in row.runs], row.full.get_y())))
         row.value.next_to(row.full, RIGHT, buff=0.2)
         y -= h + gap
     return built
@@ -101,7 +97,13 @@ def glow(outline, color: str, run_time: float = MOTION.move) -> Succession:
 
 
 def grow_row(row) -> list:
-    return [FadeIn(row.label), FadeIn(row.full), GrowFromEdge(row.bar, LEFT), FadeIn(row.value)]
+    return [FadeIn(row.label), FadeIn(row.full)] + fill_row(row)
+
+
+def fill_row(row) -> list:
+    """A score row's bar grows over its track, then its value and its runs' rings come in."""
+    after = [FadeIn(row.value)] + ([FadeIn(row.dots, lag_ratio=0.2)] if row.runs else [])
+    return [AnimationGroup(GrowFromEdge(row.bar, LEFT), AnimationGroup(*after), lag_ratio=0.6)]
 
 
 # Section: the Planner/Doer diagram shared by segments 11-13
@@ -134,7 +136,6 @@ class Diagram(VGroup):
         self.add(self.panel.planner, self.panel.doer, self.subgoal_arrow, self.state_arrow, self.state_label,
                  self.track, self.action_arrow, self.row_arrow, self.row_label, self.blocked)
         self.action: VGroup | None = None
-        self.goal_name: str | None = None
 
     def _blocked_input(self) -> VGroup:
         """A dashed arrow from the row's right end up to the Planner, with a red cross on it."""
@@ -171,7 +172,6 @@ class Diagram(VGroup):
             self.panel.current_goal = new
         else:
             self.panel.current_goal.become(new)
-        self.goal_name = name
         return self.panel.current_goal
 
     def pass_up(self) -> LaggedStart:
@@ -181,15 +181,16 @@ class Diagram(VGroup):
         return LaggedStart(*[Succession(FadeIn(dot, run_time=0.1), dot.animate(run_time=0.5).move_to(end),
                                         FadeOut(dot, run_time=0.1)) for dot in dots], lag_ratio=0.5)
 
-    def freeze_doer(self) -> AnimationGroup:
-        """The Doer turns grey with a snowflake: its weights no longer change."""
-        frost = snowflake(0.55, PALETTE.text).move_to(self.doer.box.get_corner(UP + RIGHT) + [-0.4, -0.4, 0])
-        frozen = self.doer.copy()
-        frozen.submobjects[0].set_stroke(PALETTE.muted)
-        frozen.submobjects[1].set_color(PALETTE.muted)
-        # Transform the whole module: animating the box alone would lift it above its own words
-        return AnimationGroup(Transform(self.doer, frozen), GrowFromCenter(frost),
-                              self.action_arrow.animate.set_color(PALETTE.muted))
+    def pass_down(self, tok: VGroup, run_time: float = MOTION.move) -> AnimationGroup:
+        """The sub-goal on the down arrow goes into the Doer: a copy of its token slides into the Doer's box and is
+        taken in (the model adds the sub-goal's embedding to the Doer's updates)."""
+        copy = tok.copy().set_opacity(1).set_z_index(5)
+        into = [self.subgoal_arrow.get_end()[0] - 0.5, self.doer.box.get_top()[1] - 0.3, 0]   # clear of "Doer"
+        travel = run_time * 0.6
+        # The glow starts by lag, not in a Succession: a Succession puts its later parts on screen from the start
+        return AnimationGroup(Succession(copy.animate(run_time=travel).move_to(into).scale(0.6),
+                                         FadeOut(copy, scale=0.5, run_time=run_time - travel)),
+                              glow(self.doer.box, PALETTE.planner, run_time - travel), lag_ratio=0.6)
 
     def set_action(self, name: str, run_time: float):
         """The Doer's action replaces the last one beside the arrow down to the row."""
@@ -201,12 +202,16 @@ class Diagram(VGroup):
 
 
 class DiagramScene(SegmentScene):
-    """Segments 11-13 share the diagram and the recorded showcase episode of the final snapshot."""
+    """Segments 11-13 share the diagram over a recorded episode of the showcase layout."""
 
     def setup(self):
         super().setup()
-        self.episode = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
+        self.episode = self.recorded_episode()
         self.diagram = Diagram(self.episode["layout"])
+
+    def recorded_episode(self) -> dict:
+        """The trained model's own episode (the final snapshot)."""
+        return self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
 
 
 # Section: segment 10
@@ -293,7 +298,7 @@ class WhyHierarchy(SegmentScene):
 
 class PlannerDoer(DiagramScene):
     """The diagram built up as the voice speaks: two modules, the row feeding only the Doer, z_L passed up, the
-    Planner's sub-goal passed down, the Doer's action taking the first real step."""
+    Planner's sub-goal passed down into the Doer, the Doer's action taking the first real step."""
     segment = "11-planner-doer"
 
     def body(self):
@@ -317,10 +322,12 @@ class PlannerDoer(DiagramScene):
                         d.planner.pulse(PALETTE.planner))
         self.play_until(self.cue("next") + 0.35, GrowArrow(d.subgoal_arrow), d.set_goal(first["subgoal"]),
                         FadeIn(what, shift=LEFT * 0.2))
+        # …and passes that sub-goal down into the Doer
+        self.wait_until_time(self.cue("next") + 0.5)
+        self.play_until(self.cue("doer") + 0.1, d.pass_down(d.panel.current_goal, self.cue("doer") + 0.1 - self.now))
 
         # The Doer works out how: the first recorded action, taken on the row
-        self.play_until(self.cue("doer") + 0.4, GrowArrow(d.action_arrow), d.doer.pulse(PALETTE.doer),
-                        FadeIn(how, shift=LEFT * 0.2))
+        self.play_until(self.cue("doer") + 0.6, GrowArrow(d.action_arrow), FadeIn(how, shift=LEFT * 0.2))
         self.play_until(min(self.cue("it") + 0.2, self.length - 0.1),
                         d.set_action(first["action"], MOTION.fade), d.track.step(first, MOTION.step))
 
@@ -382,45 +389,83 @@ def goal_runs(steps: list) -> list[tuple[str, list]]:
 
 
 class DoerRole(DiagramScene):
-    """The Doer's real actions over the same episode with its probabilities, then the measured ablation: with the
-    Doer frozen during fine-tuning the model solves none of the new layouts."""
+    """The Doer acts on the sub-goal it is handed, shown with the recorded intervention on the showcase layout: it
+    follows the Planner's sub-goal for a step, is then told "go_to_door" from outside the model in place of the
+    Planner's sub-goal and walks toward the door; released, it gets the Planner's sub-goal back and turns back to the
+    key. Beside it, the measured share of states in which such an order changed the Doer's action."""
     segment = "13-doer-role"
+
+    def recorded_episode(self) -> dict:
+        return self.rec.showcase(self.rec.finals["hrm"]["intervention"], SHOWCASE)
 
     def body(self):
         d = self.diagram
         steps = self.episode["steps"]
+        told = [i for i, step in enumerate(steps) if step["told"]]
+        first, during, released = steps[told[0] - 1], steps[told[0]:told[-1] + 1], steps[told[-1] + 1]
         bars = ProbBars(ACTIONS, PALETTE.doer).move_to([d.side_x, d.doer.get_y(), 0], aligned_edge=LEFT)
-        self.add(d, d.show_goal(steps[0]["subgoal"]))
         for row in bars.rows:
             row[3].set_opacity(0)   # no values before the first decision
-        self.play(d.fade_module(d.planner), d.panel.current_goal.animate.set_opacity(0.35), FadeIn(bars),
-                  run_time=self.whole_frames(MOTION.fade))
+        own = d.show_goal(first["subgoal"])
+        self.add(d, own)
 
-        # The episode, action by action, while the voice lists the Doer's actions
-        freeze = self.cue("freeze")
-        per = self.whole_frames(min(MOTION.step, (freeze - 0.3 - self.now) / len(steps)))
-        for step in steps:
-            if step["subgoal"] != d.goal_name:
-                d.show_goal(step["subgoal"]).set_opacity(0.35)
-            self.play(d.track.step(step, per), bars.set(step["doer_probs"]), d.set_action(step["action"], per),
-                      run_time=per)
+        # The Doer thinks in actions: its four, one by one as the voice lists them
+        # (the script has no marks on the four words: they fill the ~2.5 s before [follows])
+        self.play_until(max(self.cue("follows") - 2.6, MOTION.move), glow(d.doer.box, PALETTE.doer))
+        self.play_until(self.cue("follows") - 0.3,
+                        LaggedStart(*[FadeIn(row, shift=LEFT * 0.2) for row in bars.rows], lag_ratio=0.6))
+        # …and follows its sub-goal: the Planner's, passed down, then the recorded step taken on it
+        self.play_until(self.cue("follows") + 0.5, d.pass_down(own))
+        self.play_until(self.cue("told") - 0.1, *self.act(first, bars))
 
-        # Freeze the Doer during training…
-        summary = self.rec.summary
-        rows = score_rows([("trained as usual", None, summary["hrm"]["heldout_success"],
-                            pct(summary["hrm"]["heldout_success"]), PALETTE.success),
-                           ("Doer frozen", None, summary["freeze_doer"]["heldout_success"],
-                            pct(summary["freeze_doer"]["heldout_success"]), PALETTE.doer_error)])
-        heading = text("new layouts solved", SIZE.small, PALETTE.muted)
-        VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        VGroup(heading, rows).move_to([d.side_x, d.doer.get_y() - 0.2, 0], aligned_edge=LEFT)
-        rows[1].value.set_color(PALETTE.doer_error)
-        self.wait_until_time(freeze - 0.15)
-        self.play_until(self.cue("fine_tuning") + 0.2, d.freeze_doer(), FadeOut(bars), FadeOut(d.action))
-        # …and the model solves none of the new layouts (measured)
-        self.play_until(self.cue("solves") + 0.1, FadeIn(heading), *grow_row(rows[0]))
-        self.play_until(min(self.cue("score") + 0.4, self.length - 0.1), *grow_row(rows[1]),
-                        FadeIn(self.source(f"measured · held-out layouts, n = {summary['n_heldout']}")))
+        # Told from outside: "go_to_door" slides in onto the arrow; the Planner's own sub-goal goes back into it
+        order = self.order_token(self.rec.finals["hrm"]["intervention"]["subgoal"])
+        onto_arrow = d.subgoal_arrow.get_center() - order[0].get_center()
+        self.play_until(self.cue("told") + 0.7, order.animate.shift(onto_arrow),
+                        own.animate.move_to(d.planner.box).set_opacity(0))
+        self.play_until(self.cue("told") + 1.3, d.pass_down(order[0]))
+        # The Doer's answer to the order, before it moves: its bars swing to the door's side
+        self.play_until(self.cue("told") + 1.6, *self.act(during[0], bars, move=False))
+        follows = self.rec.summary["checks"]["override_follows"]
+        result = VGroup(text("told “go_to_door” before the key, the Doer", SIZE.small, PALETTE.text),
+                        text(f"stepped toward the door in {pct(follows['mean'])} of states", SIZE.small,
+                             PALETTE.text)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        result.move_to([d.side_x, d.planner.get_y(), 0], aligned_edge=LEFT)
+        self.play_until(self.cue("told") + 2.1, FadeIn(result, shift=UP * 0.15), FadeIn(self.source(
+            f"mean of {len(follows['values'])} runs · held-out states without the key where the two sub-goals "
+            f"mean different steps")))
+
+        # It turns toward the door, one recorded step at a time
+        door, start = self.cue("door"), self.cue("turns") - 0.05
+        per = self.frame * math.ceil((door + 0.15 - start) / self.frame / len(during))   # they cover [door]
+        at_door = min(len(during) - 1, int((door - start) // per))
+        self.wait_until_time(start)
+        for i, step in enumerate(during):
+            anims = self.act(step, bars)
+            if i == at_door:   # the door brightens as the voice says "door"
+                anims.append(glow(d.track.cells[self.episode["layout"][2]], PALETTE.door))
+            self.play(*anims, run_time=per)
+        # Released: the Planner's own sub-goal goes back on the arrow and the agent turns back to the key
+        d.show_goal(released["subgoal"]).move_to(d.planner.box).set_opacity(0)
+        self.play_until(self.length - 0.1, FadeOut(order),
+                        own.animate.move_to(d.panel.subgoal_slot()).set_opacity(1), *self.act(released, bars))
+
+    def act(self, step: dict, bars: ProbBars, move: bool = True) -> list:
+        """One recorded decision: the Doer's probabilities, its action and (unless `move` is off) the step on the
+        row. Only call with `move` once per step: the track keeps the agent's position."""
+        d = self.diagram
+        anims = [bars.set(step["doer_probs"]), d.set_action(step["action"], MOTION.fade)]
+        return anims + ([d.track.step(step, MOTION.step)] if move else [])
+
+    def order_token(self, name: str) -> VGroup:
+        """A sub-goal that comes from outside the model: the Planner's pill in a dashed white rim, tagged 'told',
+        waiting beyond the left edge of the frame."""
+        pill = token(name, PALETTE.planner, SIZE.small)
+        rim = DashedVMobject(RoundedRectangle(width=pill.width + 0.2, height=pill.height + 0.2, corner_radius=0.28),
+                             num_dashes=26).set_stroke(PALETTE.text, 3).move_to(pill)
+        tag = text("told", SIZE.small, PALETTE.text).next_to(rim, RIGHT, buff=0.12)
+        order = VGroup(VGroup(pill, rim), tag).set_z_index(4)
+        return order.move_to([-FRAME_W / 2 - order.width, self.diagram.subgoal_arrow.get_y(), 0])
 
 
 class SizeComparison(SegmentScene):
@@ -553,7 +598,8 @@ class Tradeoff(SegmentScene):
 
 class TrmEvolution(SegmentScene):
     """HRM's two modules fold into TRM's one network that loops on itself (paper sizes, cited); the papers'
-    ARC-AGI-1 scores, where TRM is ahead; then our own measured run, where it is not."""
+    ARC-AGI-1 scores, where TRM is ahead; then our own measured runs, the mean over seeds with every run as a ring,
+    where TRM is ahead too."""
     segment = "16-trm-evolution"
 
     def body(self):
@@ -586,14 +632,16 @@ class TrmEvolution(SegmentScene):
                                 f"{paper['hrm_arc_agi_1']['value']:g} %", PALETTE.planner),
                                ("TRM", None, paper["trm_arc_agi_1"]["value"] / 100,
                                 f"{paper['trm_arc_agi_1']['value']:g} %", TRM_COLORS)], bar_w=2.6)
-        ours = score_rows([("HRM", f"{summary['hrm']['params']:,} params", summary["hrm"]["heldout_success"],
-                            pct(summary["hrm"]["heldout_success"]), PALETTE.planner),
-                           ("TRM", f"{summary['trm']['params']:,} params", summary["trm"]["heldout_success"],
-                            pct(summary["trm"]["heldout_success"]), TRM_COLORS)], bar_w=2.6)
+        spread = {model: summary["spread"][model]["heldout_success"] for model in ("hrm", "trm")}
+        ours = score_rows([("HRM", f"{summary['hrm']['params']:,} params", spread["hrm"]["mean"],
+                            pct(spread["hrm"]["mean"]), PALETTE.planner, spread["hrm"]["values"]),
+                           ("TRM", f"{summary['trm']['params']:,} params", spread["trm"]["mean"],
+                            pct(spread["trm"]["mean"]), TRM_COLORS, spread["trm"]["values"])], bar_w=2.6)
         for rows in (reported, ours):
             rows[1].bar.set_sheen_direction(RIGHT)
         left = VGroup(text("ARC-AGI-1, in the papers", SIZE.small, PALETTE.muted), reported)
-        right = VGroup(text("our key→door run, measured", SIZE.small, PALETTE.muted), ours)
+        runs = len(spread["hrm"]["values"])
+        right = VGroup(text(f"our key→door runs: mean of {runs}, ○ one run", SIZE.small, PALETTE.muted), ours)
         for block in (left, right):
             block.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         VGroup(left, right).arrange(RIGHT, buff=1.2, aligned_edge=UP).move_to([0, -1.6, 0])
@@ -602,11 +650,15 @@ class TrmEvolution(SegmentScene):
         runner.clear_updaters()
         self.play(FadeOut(runner), run_time=self.whole_frames(MOTION.fade))
 
-        # Our small run: TRM solved fewer of the new layouts
+        # Our runs, each bar the mean over the seeds and each ring one seed: the rows in the papers' order, filled
+        # in the order the voice names them (TRM, then our HRM)
         self.wait_until_time(self.cue("our") - 0.1)
-        self.play_until(self.cue("solved") - 0.1, FadeIn(right[0]), *grow_row(ours[0]))
-        self.play_until(min(self.cue("hrm_score") + 0.5, self.length - 0.1), *grow_row(ours[1]),
-                        FadeIn(self.source(f"held-out layouts, n = {summary['n_heldout']}")))
+        self.play_until(self.cue("our") + 0.6, FadeIn(right[0]), *[FadeIn(VGroup(row.label, row.full)) for row in ours],
+                        FadeIn(self.source(f"held-out layouts, n = {summary['n_heldout']} per run")))
+        self.wait_until_time(self.cue("solved") - 0.2)
+        self.play_until(self.cue("solved") + 0.8, *fill_row(ours[1]))
+        self.wait_until_time(self.cue("hrm_score") - 0.2)
+        self.play_until(min(self.cue("hrm_score") + 0.8, self.length - 0.1), *fill_row(ours[0]))
 
     def hrm_stack(self) -> VGroup:
         """HRM in miniature: H over L with a sub-goal going down and the state going up."""

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, PI, RIGHT, UP, Arc, Circle, Cross, Line, Polygon, Rectangle, Rotate, RoundedRectangle,
-                   VGroup, VMobject)
+from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, Arc, Circle, Cross, Line, Polygon, Rectangle, Rotate,
+                   RoundedRectangle, VGroup, VMobject)
 
 from scenes.style import PALETTE, SIZE, text
 
@@ -104,3 +104,13 @@ def swing_open(flaps: VGroup) -> list:
     """Both flaps swing up and outwards about their hinges."""
     return [Rotate(flap, angle=sign * 0.62 * PI, about_point=flap.get_start())
             for flap, sign in zip(flaps, (1, -1))]
+
+
+def snowflake(size: float = 0.6, color: str | None = None) -> VGroup:
+    """Six spokes with a small chevron on each: the sign for 'frozen'."""
+    arms = VGroup()
+    for i in range(6):
+        arm = VGroup(Line(ORIGIN, UP * 0.5),
+                     Line(UP * 0.32, UP * 0.42 + LEFT * 0.1), Line(UP * 0.32, UP * 0.42 + RIGHT * 0.1))
+        arms.add(arm.rotate(i * PI / 3, about_point=ORIGIN))
+    return arms.set_stroke(color or PALETTE.text, 4).scale_to_fit_height(size)

@@ -5,22 +5,18 @@ reads as a look back; every number is the run's own.
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, CurvedArrow, Circle, Create, FadeIn, FadeOut, Flash,
-                   GrowFromCenter, Indicate, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup)
+import re
 
-from scenes.charts import bar_chart, grow_bars
-from scenes.icons import lightbulb, mystery_box, person, red_cross, split_lid, swing_open
+from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, CurvedArrow, Create, FadeIn, FadeOut, Flash,
+                   GrowFromCenter, GrowFromEdge, Indicate, LaggedStart, Line, Rectangle, RoundedRectangle, VGroup)
+
+from core.recordings import citation
+from scenes.charts import LineChart, bar_chart, grow_bars, seed_row
+from scenes.icons import lightbulb, mystery_box, person, snowflake, split_lid, swing_open
 from scenes.panel import planner_doer, token
 from scenes.segment import QUICK, SHOWCASE, SegmentScene
 from scenes.style import PALETTE, SAFE_X, SIZE, mono, pct, text
-from scenes.track import DemoCard, backdrop, mini_track, play_episode
-
-
-def success_bars(rec, rows: list[tuple[str, str]], highlight: str, width: float) -> VGroup:
-    """Held-out success of recorded models as bars (100 % = `width`); the highlighted model in green."""
-    return bar_chart([(label, rec.summary[name]["heldout_success"], pct(rec.summary[name]["heldout_success"]),
-                       PALETTE.success if name == highlight else PALETTE.muted) for name, label in rows],
-                     lambda v: width * v, gap=0.3)
+from scenes.track import backdrop, mini_track
 
 
 def heldout_note(scene: SegmentScene):
@@ -75,23 +71,25 @@ class RecapTask(SegmentScene):
 
 
 class RecapHrm(SegmentScene):
-    """The Planner/Doer icon passes a sub-goal down and an action out; then the measured comparison of models."""
+    """The Planner/Doer icon passes a sub-goal down and an action out; then the measured comparison with the flat
+    model (mean over seeds, a ring per run) and the demonstration sweep, where the flat model needs fewer examples."""
     segment = "26-recap-hrm"
 
     def body(self):
+        s = self.rec.summary
         first = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)["steps"][0]
         icon = planner_doer(box_w=3.2, box_h=1.0, size=SIZE.label, gap=1.0)
         subgoal = token(first["subgoal"], PALETTE.planner, SIZE.small)
         action = token(first["action"], PALETTE.doer, SIZE.small)
-        s = self.rec.summary
-        bars = success_bars(self.rec, [("hrm", "HRM"), ("flat", "flat model"), ("trm", "TRM"),
-                                       ("scratch", "HRM, no warm-up")], "hrm", width=3.0)
-        bars.move_to(RIGHT * 2.3 + DOWN * 0.1)
-        heading = text("held-out layouts solved", SIZE.small, PALETTE.muted).next_to(bars, UP, buff=0.45)
-        heading.align_to(bars, LEFT)
+        bars = bar_chart([seed_row(s, "hrm", "HRM", PALETTE.planner, None),
+                          seed_row(s, "flat", "flat model", PALETTE.muted, None)], lambda v: 3.0 * v, gap=0.55)
+        heading = text(f"held-out layouts solved · mean of {s['runs']} runs", SIZE.small, PALETTE.muted)
         sizes = text(f"weights: HRM {s['hrm']['params']:,} · flat {s['flat']['params']:,}", SIZE.small,
-                     PALETTE.muted).next_to(bars, DOWN, buff=0.45).align_to(bars, LEFT)
+                     PALETTE.muted)
+        VGroup(heading, bars, sizes).arrange(DOWN, aligned_edge=LEFT, buff=0.45).move_to([3.0, 0.2, 0])
         flat_row = bars[1]
+        sweep = SweepChart(s["sweep"], width=4.0, height=2.6).move_to([-3.8, 0, 0])   # where the icon was
+        sweep.shift(UP * (heading.get_y() - sweep.note.get_y()))                     # both headings on one line
 
         # "A hierarchical model splits thinking into planning and doing"
         self.play_until(self.cue("splits"), FadeIn(icon, scale=0.9))
@@ -102,26 +100,70 @@ class RecapHrm(SegmentScene):
         action.next_to(icon.doer, RIGHT, buff=0.2)
         self.play_until(self.cue("doing") + 0.4, Indicate(icon.doer[0], color=PALETTE.doer, scale_factor=1.05),
                         FadeIn(action, shift=RIGHT * 0.5))
-        # "On a task this small": the icon steps aside for the measured comparison
-        self.play_until(self.cue("small") + 0.4, VGroup(icon, subgoal).animate.move_to(LEFT * 4.6 + DOWN * 0.1),
+        # "Here a flat model": the icon steps aside for the measured comparison
+        self.play_until(self.cue("flat") + 0.3, VGroup(icon, subgoal).animate.move_to(LEFT * 4.3 + DOWN * 0.1),
                         FadeOut(action, shift=RIGHT * 0.3, rate_func=lambda t: min(1.0, 3 * t)))
-        self.play_until(self.cue("flat"), grow_bars(bars, lag=0.25), FadeIn(heading), FadeIn(heldout_note(self)))
-        # "a flat model of the same size came close": its row lights up, with both parameter counts
-        self.play_until(self.cue("size") + 0.4, flat_row.bar.animate.set_fill(PALETTE.text),
-                        flat_row.name.animate.set_color(PALETTE.text), FadeIn(sizes))
-        self.play_until(self.cue("flat_score") + 0.3,
-                        flat_row.value.animate.set_color(PALETTE.text).scale(1.15, about_edge=LEFT))
+        self.play_until(self.cue("size") - 0.1, grow_bars(bars, lag=0.25), FadeIn(heading),
+                        FadeIn(self.source("held-out layouts · rings = single runs · thin lines = min to max")))
+        # "of the same size": both parameter counts; "did as well, at 100 %": the flat row lights up
+        self.play_until(self.cue("size") + 0.5, FadeIn(sizes, shift=UP * 0.1))
+        self.play_until(self.cue("flat_score") + 0.4, flat_row.bar.animate.set_fill(PALETTE.text),
+                        flat_row.name.animate.set_color(PALETTE.text), flat_row.value.animate.set_color(PALETTE.text))
+        # the sweep's axes wait below the bars, then "learned from fewer examples": both lines grow, flat on top
+        self.play_until(self.cue("flat_score") + 0.8, FadeOut(VGroup(icon, subgoal)))
+        self.play_until(self.cue("fewer") - 0.1, FadeIn(sweep.axes))
+        self.play_until(min(self.length - 0.2, self.cue("fewer") + 1.3), *sweep.grow())
+
+
+class SweepChart(VGroup):
+    """Held-out success against the number of demonstrations for the HRM and the flat model: the mean over the
+    sweep's seeds as a line, every count's min-max range as a thin whisker. The counts (1, 2, 3, 5, 10, 20) are
+    evenly spaced categories, labelled; the two series sit a hair apart so their whiskers never cover each other.
+    Parts: .axes (axes, ticks, labels, the .note above them); the data is drawn by .grow()."""
+
+    SERIES = (("flat", "flat", PALETTE.text, 1), ("hrm", "HRM", PALETTE.planner, -1))   # key, label, colour, side
+
+    def __init__(self, sweep: dict, width: float, height: float):
+        super().__init__()
+        self.sweep, self.counts = sweep, sweep["n_train"]
+        self.chart = LineChart(len(self.counts), width=width, height=height, x_label="demonstrations",
+                               y_ticks=(0.0, 0.5, 1.0), y_format=pct)
+        for i, n in enumerate(self.counts):
+            self.chart.add(text(str(n), SIZE.small, PALETTE.muted).next_to(self.chart.point(i + 0.5, 0), DOWN,
+                                                                         buff=0.15))
+        self.chart.x_label.shift(DOWN * 0.05)
+        self.note = text(f"held-out solved · mean of {len(sweep['seeds'])} runs", SIZE.small, PALETTE.muted)
+        self.axes = VGroup(self.chart, self.note.next_to(self.chart, UP, buff=0.3).align_to(self.chart.y_axis, LEFT))
+        self.add(self.axes)
+
+    def grow(self) -> list:
+        anims = []
+        for key, label, color, side in self.SERIES:
+            xs = [i + 0.5 + side * 0.06 for i in range(len(self.counts))]
+            runs = [self.sweep[key][f"n{n}"] for n in self.counts]
+            whiskers = VGroup(*[Line(self.chart.to_scene(x, r["min"]), self.chart.to_scene(x, r["max"]),
+                                     stroke_color=color, stroke_width=3, stroke_opacity=0.55)
+                                for x, r in zip(xs, runs)])
+            anims += self.chart.grow(key, xs, [r["mean"] for r in runs], color)
+            anims.append(LaggedStart(*[Create(w) for w in whiskers], lag_ratio=0.3))
+            # the labelled end: flat above its last point, HRM below (both end near 100 %)
+            end = self.chart.to_scene(xs[-1], runs[-1]["mean"])
+            anims.append(FadeIn(text(label, SIZE.small, color, weight="BOLD")
+                                .next_to(end, RIGHT, buff=0.15).shift(UP * side * 0.2)))
+        return anims
 
 
 class RecapViz(SegmentScene):
-    """The black box opens and the run comes out of it as a strip of snapshots: held-out success, one at a time."""
+    """What the ARC Prize team found (cited from config/paper.yaml): HRM's outer loop mattered more than its
+    hierarchy. Then the black box opens and the run comes out of it as a strip of snapshots: held-out success, one
+    at a time."""
     segment = "27-recap-viz"
 
     def body(self):
+        card = self.finding(self.context.paper["arc_prize_transformer_gap"])
         box = mystery_box().scale(0.55).move_to(UP * 1.2)
         box[1].set_opacity(1)
         flaps = split_lid(box)
-        self.add(box)
         snapshots = self.rec.snapshots
         tiles = VGroup(*[self.thumbnail(snap) for snap in snapshots]).arrange(RIGHT, buff=0.12)
         tiles.move_to(DOWN * 1.05)
@@ -133,13 +175,51 @@ class RecapViz(SegmentScene):
                         for i in (0, -1)])
         caption = text("held-out success at every snapshot", SIZE.small, PALETTE.text).next_to(ends, DOWN, buff=0.25)
 
-        # "Recording the run opens the black box"
+        # "On ARC puzzles, the ARC Prize team found": the finding, cited
+        self.play_until(self.cue("puzzles") + 0.5, FadeIn(card.frame), FadeIn(card.words, shift=UP * 0.15),
+                        FadeIn(card.model))
+        # "...outer loop": the loop lights up with what it did; "...more than its hierarchy": Planner and Doer dim
+        self.wait_until_time(self.cue("loop") - 0.1)
+        self.play_until(self.cue("loop") + 0.5, card.loop.animate.set_stroke(PALETTE.text, 7),
+                        card.loop_label.animate.set_color(PALETTE.text), FadeIn(card.gain, shift=UP * 0.1))
+        self.play_until(self.cue("loop") + 1.5, card.model.icon.animate.set_opacity(0.3))
+        # "Recording our run opens the black box": the card makes way for the box, which opens on its word
+        self.wait_until_time(self.cue("opens") - 1.0)
+        self.play_until(self.cue("opens") - 0.7, FadeOut(card))
+        self.play_until(self.cue("opens") - 0.35, FadeIn(box))
         self.play_until(self.cue("opens") + 0.4, *swing_open(flaps), FadeOut(box[1]))
-        # "...learning happen one step at a time": the snapshots leave the box one after another
+        # "...learning happen": the snapshots leave the box one after another
         fly = [FadeIn(tile, scale=0.3, target_position=box.get_center()) for tile in tiles]
         self.play_until(self.cue("learning"), LaggedStart(*fly[:4], lag_ratio=0.35))
         self.play_until(self.length - 0.3, LaggedStart(*fly[4:], lag_ratio=0.35), FadeIn(ends), FadeIn(caption),
                         FadeIn(heldout_note(self)))
+
+    @staticmethod
+    def finding(fact: dict) -> VGroup:
+        """A citation card: HRM as its Planner over its Doer with the outer refinement loop around them, and the
+        finding in a few words, its number and source from the paper entry. Parts: .frame, .model (.icon),
+        .loop, .loop_label, .words, .gain."""
+        icon = planner_doer(box_w=2.2, box_h=0.7, gap=0.55)
+        loop = ArcBetweenPoints(icon.doer.get_right() + RIGHT * 0.1, icon.planner.get_right() + RIGHT * 0.1,
+                                angle=PI * 0.9, stroke_color=PALETTE.muted, stroke_width=5)
+        loop.add_tip(tip_length=0.2, tip_width=0.2)
+        loop_label = text("outer loop", SIZE.small, PALETTE.muted).next_to(loop, RIGHT, buff=0.15)
+        model = VGroup(icon, loop, loop_label)
+        model.icon = icon
+        # the source names its address and date in brackets: "(arcprize.org/blog/hrm-analysis, 15 Aug 2025)"
+        link, date = re.search(r"\(([^,()]+), \d* ?([^()]*)\)", fact["source"]).groups()
+        words = VGroup(text(f"{citation(fact)}, {date}", SIZE.label, weight="BOLD"),
+                       text("ARC-AGI-1: a same-size transformer", SIZE.small),
+                       text(f"came within ~{fact['value']:g} points of HRM", SIZE.small),
+                       text("the outer loop drove most of the gain", SIZE.small),
+                       text(link, SIZE.small, PALETTE.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        words[3].shift(DOWN * 0.1)    # a second finding: its own line, a little apart
+        words[4].shift(DOWN * 0.22)
+        content = VGroup(model, words).arrange(RIGHT, buff=0.8).move_to(UP * 0.1)
+        card = VGroup(backdrop(content, pad=0.45), content)
+        card.frame, card.model, card.loop, card.loop_label = card[0], model, loop, loop_label
+        card.words, card.gain = VGroup(*words[:3], words[4]), words[3]   # the gain is told when the voice gets there
+        return card
 
     @staticmethod
     def thumbnail(snapshot: dict, width: float = 0.72, height: float = 1.6) -> VGroup:
@@ -152,68 +232,51 @@ class RecapViz(SegmentScene):
 
 
 class KeyInsight(SegmentScene):
-    """A lightbulb; an equation of pictures (warm-up prior + the examples → behaviour); then the evidence: the same
-    model without the warm-up."""
+    """A lightbulb and the claim; then the evidence, mean over seeds with a ring per run: with the Planner frozen
+    during fine-tuning few runs solve the task, with the Doer frozen most do; the usual recipe and the run without
+    the base stage stay quietly below as the reference."""
     segment = "28-key-insight"
 
     def body(self):
-        n_train = self.rec.summary["n_train"]
-        bulb = lightbulb(1.0)
-        claim = text("Training is not magic", SIZE.heading)
+        s = self.rec.summary
+        bulb = lightbulb(0.9)
+        claim = text(f"{s['n_train']} examples mostly teach the plan", SIZE.heading,
+                     t2c={"the plan": PALETTE.planner})
         VGroup(bulb, claim).arrange(RIGHT, buff=0.4).move_to(UP * 2.45)
-        prior, examples, behaviour = self.prior(), self.examples(n_train), self.behaviour()
-        plus, arrow = text("+", SIZE.title, PALETTE.muted), text("→", SIZE.title, PALETTE.muted)
-        equation = VGroup(prior, plus, examples, arrow, behaviour).arrange(RIGHT, buff=0.35).move_to(UP * 0.45)
-        for term in (prior, examples, behaviour):   # one baseline for the three captions
-            term[1].align_to(equation, DOWN)
-        cross = red_cross(1.2).move_to(prior[0])
-        bars = success_bars(self.rec, [("hrm", "with warm-up"), ("scratch", "without warm-up")], "hrm", width=4.2)
-        bars.move_to(DOWN * 1.95)
+        bars = bar_chart([seed_row(s, "freeze_planner", "Planner frozen", PALETTE.planner, None),
+                          seed_row(s, "freeze_doer", "Doer frozen", PALETTE.doer, None),
+                          seed_row(s, "hrm", "trained as usual", PALETTE.panel_edge, None),
+                          seed_row(s, "no_base", "no base stage", PALETTE.panel_edge, "same steps")],
+                         lambda v: 4.6 * v, gap=0.32)
+        for row in bars[2:]:   # the reference rows sit a little apart, in quiet grey
+            row.shift(DOWN * 0.2)
+            row.name.set_color(PALETTE.muted)
+            row.value.set_color(PALETTE.muted)
+        frost = VGroup(*[snowflake(0.42, color).next_to(row.name, LEFT, buff=0.2)
+                         for row, color in zip(bars[:2], (PALETTE.planner, PALETTE.doer))])
+        heading = text(f"held-out layouts solved · mean of {s['runs']} runs", SIZE.small,
+                       PALETTE.muted)
+        chart = VGroup(heading, VGroup(bars, frost)).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+        chart.next_to(claim, DOWN, buff=0.6).set_x(0)
+        planner_row, doer_row = bars[0], bars[1]
 
-        # "The key insight": the bulb lights
+        # "The key insight is that ten examples mostly teach the plan"
         self.play_until(self.cue("insight") + 0.3, GrowFromCenter(bulb))
-        self.play_until(self.cue("magic") + 0.4, Flash(bulb[0], color=PALETTE.key, flash_radius=0.75),
+        self.play_until(self.cue("insight") + 1.0, Flash(bulb[0], color=PALETTE.key, flash_radius=0.7),
                         FadeIn(claim, shift=LEFT * 0.2))
-        # "a crude prior plus ten examples becoming behavior": the terms arrive as they are named
-        self.play_until(self.cue("plus"), FadeIn(prior, shift=UP * 0.2))
-        self.play_until(self.cue("examples") + 0.3, FadeIn(plus),
-                        LaggedStart(*[FadeIn(c, scale=0.6) for c in examples[0]], lag_ratio=0.15),
-                        FadeIn(examples[1]))
-        self.play_until(self.cue("behavior"), FadeIn(arrow), FadeIn(behaviour, shift=LEFT * 0.2))
-        episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
-        play_episode(self, behaviour[0], episode, end=self.cue("without") - 0.1)
-        # "Without the warm-up, the same model solved only ...": strike the prior, show both measured results
-        self.play_until(self.cue("warm_up") + 0.3, FadeIn(cross, scale=1.3),
-                        prior.animate.set_opacity(0.4))
-        self.play_until(self.cue("solved") + 0.3, grow_bars(bars, lag=0.3), FadeIn(heldout_note(self)))
-        self.play_until(self.cue("scratch_score") + 0.3, Indicate(bars[1].value, color=PALETTE.text),
-                        bars[1].name.animate.set_color(PALETTE.text))
-
-    @staticmethod
-    def prior() -> VGroup:
-        """The base stage as a picture: the agent and a marked cell (no key, no door), and an arrow to the mark."""
-        track = mini_track([2, 0, 9], 0.25)
-        track.remove(track.key, track.door)
-        mark = Circle(radius=0.1, stroke_width=0, fill_color=PALETTE.doer, fill_opacity=1).move_to(track.center_of(7))
-        walk = CurvedArrow(track.center_of(2) + UP * 0.25, track.center_of(7) + UP * 0.25, angle=-0.9,
-                           color=PALETTE.doer, stroke_width=4)
-        caption = VGroup(text("warm-up", SIZE.label, PALETTE.doer), text("walk to a mark", SIZE.small, PALETTE.muted))
-        return VGroup(VGroup(track, mark, walk), caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
-
-    def examples(self, n: int) -> VGroup:
-        """The demonstrations as a fanned deck of real example cards."""
-        cards = VGroup(*[DemoCard(d, cell=0.19, steps=False) for d in self.rec.dataset["train"][:n]])
-        for i, card in enumerate(cards):   # a fanned deck, the first example on top
-            card.shift((UP + RIGHT) * 0.045 * i).set_z_index(n - i)
-        caption = VGroup(text(f"{n} examples", SIZE.label, PALETTE.key), text("shortest routes", SIZE.small,
-                                                                              PALETTE.muted))
-        return VGroup(cards, caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
-
-    def behaviour(self) -> VGroup:
-        episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
-        caption = VGroup(text("behavior", SIZE.label, PALETTE.success), text("new layouts solved", SIZE.small,
-                                                                            PALETTE.muted))
-        return VGroup(mini_track(episode["layout"], 0.25), caption.arrange(DOWN, buff=0.1)).arrange(DOWN, buff=0.35)
+        # the reference rows arrive quietly before the voice turns to freezing
+        self.play_until(self.cue("freeze_planner") - 0.2, FadeIn(heading), grow_bars(VGroup(*bars[2:]), lag=0.3),
+                        FadeIn(self.source("held-out layouts · rings = single runs")))
+        # "Freeze the Planner while fine-tuning and it solves 25 %", then "freeze the Doer and it still solves 90 %":
+        # each row is named on "freeze", its bar grows as the voice comes to the number, its runs land on the number
+        beats = ((planner_row, frost[0], self.cue("freeze_planner"), self.cue("planner_score")),
+                 (doer_row, frost[1], self.cue("freeze_doer"), self.cue("doer_score")))
+        for row, flake, freeze, score in beats:
+            self.wait_until_time(freeze - 0.2)
+            self.play_until(freeze + 0.4, FadeIn(row.name), FadeIn(flake, scale=0.5))
+            self.wait_until_time(score - 1.0)
+            self.play_until(score, GrowFromEdge(row.bar, LEFT))
+            self.play_until(score + 0.5, FadeIn(row.dots, lag_ratio=0.2), FadeIn(row.value, scale=1.2))
 
 
 class CallToAction(SegmentScene):

@@ -1,7 +1,8 @@
 """Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training."""
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, CurvedArrow, FadeIn, GrowFromCenter, Indicate, LaggedStart, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, CurvedArrow, FadeIn, FadeOut, GrowFromCenter, Indicate,
+                   LaggedStart, Line, Triangle, VGroup)
 
 from scenes.segment import SHOWCASE, SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, pct, text
@@ -57,14 +58,18 @@ class TaskGoal(SegmentScene):
 
 class RolloutScene(SegmentScene):
     """A recorded showcase episode on the track with a step counter, then the measured held-out result.
-    Variants set `snapshot` (which recording) and `model` (which summary block states the result)."""
+    Variants set `snapshot` (which recording), `model` (which summary block states the result) and may add to the
+    end in `after_result`."""
     snapshot = "final"
     model = "hrm"
     heading = ""
+    label_color = PALETTE.text
+    track_y = -0.2          # the track's height; a variant with more to show below lifts it
+    result_y = None         # the result line's height; by default it sits low, above the source line
 
     def body(self):
         episode = self.rec.showcase(self.rec.snapshot(self.snapshot), SHOWCASE)
-        track = WorldTrack(episode["layout"], cell=1.1).shift(DOWN * 0.2)
+        track = WorldTrack(episode["layout"], cell=1.1).shift(UP * self.track_y)
         counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
         limit = text(f"optimal: {episode['optimal_steps']}  ·  limit: {self.rec.summary['max_steps']}",
                      SIZE.small, PALETTE.muted).next_to(counter, DOWN, aligned_edge=RIGHT)
@@ -78,13 +83,19 @@ class RolloutScene(SegmentScene):
         self.play(FadeIn(verdict, scale=0.8), *( [FadeIn(track.solved_mark())] if solved else []),
                   run_time=MOTION.move)
         self.wait_until_time(verdict_at)
-        self.play_until(verdict_at + 1.0, FadeIn(self.result_line(), shift=UP * 0.2),
-                        FadeIn(self.source(f"held-out layouts, n = {self.rec.summary['n_heldout']}")))
+        self.note = self.source(f"held-out layouts, n = {self.rec.summary['n_heldout']}")
+        self.play_until(verdict_at + 1.0, FadeIn(self.result_line(), shift=UP * 0.2), FadeIn(self.note))
+        self.after_result()
 
     def result_line(self) -> VGroup:
         m = self.rec.summary[self.model]
-        return text(f"{self.label}: {pct(m['heldout_success'])} of new layouts solved, "
-                    f"{m['heldout_mean_steps']:.1f} steps on average", SIZE.label).to_edge(DOWN, buff=1.5)
+        line = text(f"{self.label}: {pct(m['heldout_success'])} of new layouts solved, "
+                    f"{m['heldout_mean_steps']:.1f} steps on average", SIZE.label,
+                    t2c={self.label: self.label_color})
+        return line.to_edge(DOWN, buff=1.5) if self.result_y is None else line.move_to(UP * self.result_y)
+
+    def after_result(self) -> None:
+        pass
 
 
 class Untrained(RolloutScene):
@@ -97,9 +108,67 @@ class Untrained(RolloutScene):
 
 
 class Trained(RolloutScene):
-    """After training: the same start, solved on the shortest path."""
+    """After training: the same start, solved on the shortest path; then this run among all the study's runs, one
+    dot per seed on a 0-100 % strip, the followed (median) run in green and the mean marked."""
     segment = "09-task-trained"
     snapshot = "final"
     model = "hrm"
     heading = "After training"
-    label = "trained"
+    label = "this run"
+    label_color = PALETTE.success    # the colour of the followed run's dot on the strip
+    track_y = 0.5
+    result_y = -1.05
+    strip_y = -2.35
+
+    def after_result(self) -> None:
+        s = self.rec.summary
+        spread = s["spread"][self.model]["heldout_success"]
+        strip = SeedStrip(spread["values"], s["seeds"].index(s["seed"]), width=7.0)
+        runs = text(f"{s['runs']} runs", SIZE.label).next_to(strip.zero, LEFT, buff=0.4)
+        # centred as a whole, with the axis (not the stacked dots) at a fixed height
+        VGroup(runs, strip).shift(LEFT * VGroup(runs, strip).get_x() + UP * (self.strip_y - strip.axis.get_y()))
+        mean = strip.mean_mark(spread["mean"])
+        note = self.source(f"held-out layouts · {s['runs']} runs · the film follows the median run")
+        # "...and five runs": the strip, then the dots drop in one per seed; the source line now covers them all
+        self.wait_until_time(self.cue("runs") - 0.3)
+        self.play_until(self.cue("runs") + 0.3, FadeIn(strip.axis), FadeIn(strip.ends), FadeIn(runs),
+                        FadeOut(self.note), FadeIn(note))
+        self.play_until(self.cue("mean") - 0.1, LaggedStart(*[FadeIn(d, shift=DOWN * 0.2) for d in strip.dots],
+                                                            lag_ratio=0.3))
+        # "...averaged 99 %": the mean's marker under the axis
+        self.play_until(self.cue("mean") + 0.5, FadeIn(mean, shift=UP * 0.15))
+
+
+class SeedStrip(VGroup):
+    """A 0-100 % axis with one dot per run; runs closer than a dot's width stack upwards, so equal results stay
+    countable. The run at `highlight` is filled green, the others are rings. Parts: .axis, .ends, .zero, .dots."""
+
+    def __init__(self, values: list[float], highlight: int, width: float = 7.0, radius: float = 0.09):
+        super().__init__()
+        self.axis = Line(LEFT * width / 2, RIGHT * width / 2, stroke_color=PALETTE.muted, stroke_width=3)
+        ticks = VGroup(*[Line(UP * 0.08, DOWN * 0.08, stroke_color=PALETTE.muted, stroke_width=3)
+                         .move_to(self.x_of(v)) for v in (0.0, 0.5, 1.0)])
+        self.zero = text("0 %", SIZE.small, PALETTE.muted).next_to(self.axis, LEFT, buff=0.2)
+        self.ends = VGroup(ticks, self.zero, text("100 %", SIZE.small, PALETTE.muted)
+                           .next_to(self.axis, RIGHT, buff=0.2))
+        self.dots = VGroup()
+        placed: list[float] = []
+        for i, v in enumerate(values):
+            x = self.x_of(v)[0]
+            level = sum(1 for px in placed if abs(px - x) < 2.2 * radius)
+            placed.append(x)
+            on = i == highlight
+            self.dots.add(Circle(radius=radius, stroke_color=PALETTE.success if on else PALETTE.text,
+                                 stroke_width=3, fill_color=PALETTE.success if on else PALETTE.background,
+                                 fill_opacity=1).move_to([x, radius + 0.06 + level * 2.2 * radius, 0]))
+        self.add(self.axis, self.ends, self.dots)
+
+    def x_of(self, v: float):
+        return self.axis.point_from_proportion(v)
+
+    def mean_mark(self, mean: float) -> VGroup:
+        """An upward triangle under the axis at the mean, labelled to its left ("mean 99 %")."""
+        tip = Triangle(fill_color=PALETTE.text, fill_opacity=1, stroke_width=0).scale_to_fit_width(0.2)
+        tip.next_to(self.x_of(mean), DOWN, buff=0.06)
+        label = text(f"mean {pct(mean)}", SIZE.small).next_to(tip, LEFT, buff=0.15)
+        return VGroup(tip, label)

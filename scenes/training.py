@@ -3,22 +3,18 @@ and the same start before and after — every curve, count, probability and roll
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowArrow,
-                   GrowFromEdge, LaggedStart, Line, Rectangle, RoundedRectangle, Succession, Transform, VGroup)
+                   GrowFromEdge, LaggedStart, Line, Rectangle, RoundedRectangle, ShowPassingFlash, Succession,
+                   Transform, VGroup, VMobject)
 
 from scenes.charts import LineChart
 from scenes.icons import key as key_icon
 from scenes.icons import tick
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars
 from scenes.segment import SHOWCASE, SegmentScene
-from scenes.style import CONTENT_TOP, MOTION, PALETTE, SIZE, mono, pct, switch, text
+from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, switch, text
 from scenes.track import DemoCard, StepCounter, WorldTrack, backdrop, route
 
 # Helpers (candidates for the toolkit)
-
-def moved(action: str) -> dict:
-    """A step record for an illustrative move (the warm-up's marked-cell walk has no recorded episode)."""
-    return {"event": "moved", "action": action}
-
 
 def wrong_steps(snapshot: dict) -> tuple[int, int]:
     """(wrong sub-goals, wrong actions) of a snapshot on all demonstration steps: the Planner's and the Doer's."""
@@ -26,22 +22,76 @@ def wrong_steps(snapshot: dict) -> tuple[int, int]:
     return sum(not s["planner_ok"] for s in steps), sum(not s["doer_ok"] for s in steps)
 
 
-class MarkedCellWalk(VGroup):
-    """The warm-up's whole skill: a track with only the agent and one marked cell, and the steps that reach it."""
+class SkillRow(VGroup):
+    """One base-stage example as the Doer gets it: the sub-goal it is handed (left), the made-up row (the mark the
+    sub-goal names, outlined in the Planner's colour, and a distracting mark of the other kind; a carried key rides
+    above the agent) and the action it is taught (right), which `act` plays on the row."""
 
-    def __init__(self, agent: int, mark: int, cell: float = 0.5):
+    def __init__(self, example: dict, n_cells: int, cell: float = 0.3):
         super().__init__()
-        self.track = WorldTrack([agent, mark, mark], cell=cell, numbers=False, chip=False)
-        self.track.remove(self.track.key, self.track.door)
-        self.mark_cell = self.track.cells[mark]
-        self.target = VGroup(Circle(radius=cell * 0.3, stroke_color=PALETTE.text, stroke_width=4),
-                             Dot(radius=cell * 0.1, color=PALETTE.text)).move_to(self.mark_cell)
-        self.add(self.track, self.target)
-        self.steps = [moved("right" if mark > agent else "left")] * abs(mark - agent)
+        self.example = example
+        agent, key_cell, door = example["agent"], example["key"], example["door"]
+        self.track = WorldTrack([agent, agent if key_cell is None else key_cell, agent if door is None else door],
+                                n_cells, cell=cell, numbers=False, chip=False)
+        # At this size the icons' fixed stroke widths would blot the key out (as on a DemoCard).
+        self.track.key.set_stroke(width=3.5).scale(1.6)
+        self.track.agent.scale(1.3)
+        self.track.remove(*([self.track.key] if key_cell is None else []),
+                          *([self.track.door] if door is None else []))
+        target = key_cell if example["subgoal"] == "go_to_key" else door
+        self.target = self.track.cells[target].copy().set_fill(opacity=0).set_stroke(PALETTE.planner, 4)
+        self.carried = None
+        if example["holding_key"]:
+            self.carried = self.track.key.copy().scale(0.7).move_to(self.above_head()).set_z_index(3)
+        self.subgoal = mono(example["subgoal"], SIZE.small, PALETTE.planner)
+        self.action = mono(example["action"], SIZE.small, PALETTE.doer)
+        self.add(self.track, self.target, *([self.carried] if self.carried else []))
 
-    def arrived(self) -> AnimationGroup:
-        """On arrival the mark gives way to a green cell."""
-        return AnimationGroup(FadeOut(self.target), self.mark_cell.animate.set_stroke(PALETTE.success, 4))
+    def above_head(self):
+        return self.track.agent.get_top() + UP * self.track.cell * 0.3
+
+    def place_tokens(self, subgoal_right: float, action_left: float) -> "SkillRow":
+        """Sub-goal right-aligned at x = subgoal_right, action left-aligned at action_left (a table's columns)."""
+        y = self.track.get_y()
+        self.subgoal.move_to([subgoal_right - self.subgoal.width / 2, y, 0])
+        self.action.move_to([action_left + self.action.width / 2, y, 0])
+        return self
+
+    def act(self) -> AnimationGroup:
+        """The taught action appears and is done on the row: a step, the key picked up, or the door opened."""
+        action, track = self.example["action"], self.track
+        if action in ("left", "right"):
+            shift = (track.cells[1].get_x() - track.cells[0].get_x()) * (RIGHT if action == "right" else LEFT)
+            effect = [VGroup(track.agent, *([self.carried] if self.carried else [])).animate.shift(shift)]
+        elif action == "pick":
+            effect = [track.key.animate.scale(0.7).move_to(self.above_head())]
+        else:
+            # as on the full track: the key is used up and the agent steps aside to show the open door
+            effect = [Transform(track.door, track.door.opened()), track.agent.animate.shift(LEFT * track.cell * 0.3),
+                      *([self.carried.animate.set_stroke(opacity=0)] if self.carried else [])]
+        return AnimationGroup(FadeIn(self.action, shift=RIGHT * 0.15), *effect)
+
+
+def skill_examples(skills: list[dict]) -> list[dict]:
+    """The first recorded base-stage example of each sub-goal, in sub-goal order."""
+    return [next(ex for ex in skills if ex["subgoal"] == name) for name in SUBGOALS
+            if any(ex["subgoal"] == name for ex in skills)]
+
+
+def skill_table(examples: list[dict], n_cells: int, row_gap: float = 0.5, buff: float = 0.18) -> VGroup:
+    """The examples stacked, rows centred, sub-goals in a right-aligned column on their left and actions in a
+    left-aligned column on their right; the whole table centred on the origin."""
+    rows = [SkillRow(ex, n_cells) for ex in examples]
+    for i, row in enumerate(rows):
+        row.move_to([0, -i * row_gap, 0])
+    left = rows[0].track.cells.get_left()[0] - buff
+    right = rows[0].track.cells.get_right()[0] + buff
+    for row in rows:
+        row.place_tokens(left, right)
+    table = VGroup(*[VGroup(row, row.subgoal, row.action) for row in rows])
+    table.shift(-table.get_center())
+    table.rows = rows
+    return table
 
 
 class Tally(VGroup):
@@ -95,7 +145,7 @@ def held_out_grid(layouts: list[list[int]], n_cells: int, columns: int = 9, widt
 
 class ErrorStrip(VGroup):
     """One module's wrong steps on the demonstrations, one bar per epoch, with the latest count beside its name.
-    The name starts muted and is lit when the voice names the module."""
+    The name starts muted and is lit when the voice comes to it."""
 
     def __init__(self, name: str, color: str, counts: list[int], peak: int, bar_w: float = 0.15,
                  bar_gap: float = 0.07, max_h: float = 0.95):
@@ -172,6 +222,72 @@ class WideBubble(VGroup):
         return AnimationGroup(*[c.animate.move_to(spot) for c, spot in zip(self.tail, self.tail_targets(point))])
 
 
+def act_format(v: float) -> str:
+    """A mean number of thinking steps as the voice reads it (one decimal): 1.0 → '1', 1.3 → '1.3'."""
+    return f"{v:.1f}".removesuffix(".0")
+
+
+class ThinkingSteps(VGroup):
+    """ACT's thinking steps per move at every snapshot — untrained, after the base stage, after each fine-tuning
+    epoch — one bar each, its height the held-out mean; its name and source on the left, a tick for each level the
+    voice names (`levels`), and what the bars are underneath. Bars start muted; `mark` lights one bar and its tick."""
+
+    def __init__(self, snapshots: list[dict], levels: tuple[float, ...], source: str, pitch: float = 0.46,
+                 bar_w: float = 0.28, max_h: float = 0.55):
+        super().__init__()
+        self.values = [s["metrics"]["heldout_act_segments"] for s in snapshots]
+        peak = max(self.values)
+        self.bars = VGroup(*[Rectangle(width=bar_w, height=max(0.001, max_h * v / peak), stroke_width=0,
+                                       fill_color=PALETTE.muted, fill_opacity=1)
+                             .move_to([i * pitch, 0, 0], aligned_edge=DOWN) for i, v in enumerate(self.values)])
+        left, right = -pitch / 2, (len(self.values) - 0.5) * pitch
+        self.baseline = Line([left, 0, 0], [right, 0, 0], stroke_color=PALETTE.muted, stroke_width=2)
+        self.grid = VGroup(*[Line([left, max_h * v / peak, 0], [right, max_h * v / peak, 0],
+                                  stroke_color=PALETTE.panel_edge, stroke_width=1) for v in levels])
+        self.ticks = {v: text(act_format(v), SIZE.small, PALETTE.muted)
+                      .next_to([left, max_h * v / peak, 0], LEFT, buff=0.12) for v in levels}
+        self.title = VGroup(text("thinking steps", SIZE.small), text("per move (ACT)", SIZE.small),
+                            text(source, SIZE.small, PALETTE.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        self.labels = self.stage_labels(snapshots)
+        body = VGroup(*self.ticks.values(), self.baseline, self.labels, self.bars)
+        self.title.next_to(body, LEFT, buff=0.4)
+        # Highlights made now, at full height, and moved with the chart (which is shown piece by piece, never
+        # whole): a bar's own .animate would fight its growth in `ThoughtBubbles`.
+        self.lit = VGroup(*[bar.copy() for bar in self.bars])
+        self.lit_ticks = {v: tick_mark.copy() for v, tick_mark in self.ticks.items()}
+        self.add(self.grid, self.baseline, *self.ticks.values(), self.title, self.labels, self.bars, self.lit,
+                 *self.lit_ticks.values())
+
+    def stage_labels(self, snapshots: list[dict]) -> VGroup:
+        """'untrained' ending under its bar, 'base' starting under its bar, and the fine-tuning epochs under a thin
+        bracket across theirs."""
+        labels, y = VGroup(), -0.33
+        epochs = [i for i, s in enumerate(snapshots) if s["stage"] == "finetune"]
+        for i, snap in enumerate(snapshots):
+            if snap["stage"] == "init":
+                label = text("untrained", SIZE.small, PALETTE.muted)
+                labels.add(label.move_to([self.bars[i].get_right()[0] - label.width / 2, y, 0]))
+            elif snap["stage"] == "base":
+                label = text("base", SIZE.small, PALETTE.muted)
+                labels.add(label.move_to([self.bars[i].get_left()[0] + label.width / 2, y, 0]))
+        if epochs:
+            first, last = self.bars[epochs[0]], self.bars[epochs[-1]]
+            x0, x1, y0 = first.get_left()[0], last.get_right()[0], -0.14
+            bracket = VMobject(stroke_color=PALETTE.muted, stroke_width=2)
+            bracket.set_points_as_corners([[x0, y0 + 0.07, 0], [x0, y0, 0], [x1, y0, 0], [x1, y0 + 0.07, 0]])
+            name = text(f"epochs {snapshots[epochs[0]]['epoch']}–{snapshots[epochs[-1]]['epoch']}", SIZE.small,
+                        PALETTE.muted)
+            labels.add(bracket, name.move_to([(x0 + x1) / 2, y, 0]))
+        return labels
+
+    def mark(self, i: int, color: str) -> list:
+        """Bar i and the tick of its level lit in `color`: single animations, to run with `later`."""
+        anims = [FadeIn(self.lit[i].set_fill(color))]
+        if self.values[i] in self.lit_ticks:
+            anims.append(FadeIn(self.lit_ticks[self.values[i]].set_color(color)))
+        return anims
+
+
 class Lane(VGroup):
     """One side of the synchronized comparison: a heading, where the episode comes from, a track, a step counter and
     a reference number, on a panel of its own."""
@@ -235,8 +351,9 @@ def percent_chart(x_max: float, x_label: str, width: float = 4.2, height: float 
 # Segment 17
 
 class Overview(SegmentScene):
-    """The two stages as a timeline: the warm-up (walk to a marked cell, its real Doer-accuracy curve), then
-    fine-tuning on the demonstrations (a real demonstration's route, the real held-out success curve)."""
+    """The two stages as a timeline: the base stage (real skill examples — a sub-goal, a made-up row, the action
+    taught — and its real Doer-accuracy curve), then fine-tuning on the demonstrations (a real demonstration's
+    route, the real held-out success curve)."""
     segment = "17-viz-overview"
     column_x = 3.3
 
@@ -244,40 +361,40 @@ class Overview(SegmentScene):
         curves, summary = self.rec.curves, self.rec.summary
 
         # Section: the timeline and two empty stage panels
-        warm_head, fine_head = stage_header("1", "warm-up"), stage_header("2", "fine-tuning")
-        for head, x in ((warm_head, -self.column_x), (fine_head, self.column_x)):
+        base_head, fine_head = stage_header("1", "base stage"), stage_header("2", "fine-tuning")
+        for head, x in ((base_head, -self.column_x), (fine_head, self.column_x)):
             head.move_to([x, 0, 0]).shift(UP * (2.55 - head[0].get_y()))   # badges level, whatever the letters
-        timeline = Arrow(warm_head.get_right(), fine_head.get_left(), buff=0.35, color=PALETTE.muted,
+        timeline = Arrow(base_head.get_right(), fine_head.get_left(), buff=0.35, color=PALETTE.muted,
                          stroke_width=4)
         panels = VGroup(*[RoundedRectangle(width=6.1, height=4.7, corner_radius=0.2, stroke_color=PALETTE.panel_edge,
                                            stroke_width=2, fill_color=PALETTE.panel, fill_opacity=1)
                           .move_to([x, -0.35, 0]) for x in (-self.column_x, self.column_x)])
-        warm_chart = percent_chart(curves["hrm_base"][-1]["step"], "optimizer steps").move_to([-2.95, -1.15, 0])
-        fine_chart = percent_chart(summary["epochs"], "epoch").move_to([self.column_x + 0.35, -1.15, 0])
-        self.play_until(self.cue("two"), FadeIn(VGroup(warm_head, fine_head)), GrowArrow(timeline))
-        self.play_until(self.cue("stages") + 0.4, FadeIn(VGroup(panels, warm_chart, fine_chart)))
+        base_chart = percent_chart(curves["hrm_base"][-1]["step"], "optimizer steps", height=1.2)
+        fine_chart = percent_chart(summary["epochs"], "epoch", height=1.2)
+        for chart, x in ((base_chart, -self.column_x), (fine_chart, self.column_x)):
+            chart.shift([x + 0.35, -1.15, 0] - chart.to_scene(chart.x_max / 2, 0.5))   # plots level, centred
+        self.play_until(self.cue("two"), FadeIn(VGroup(base_head, fine_head)), GrowArrow(timeline))
+        self.play_until(self.cue("stages") + 0.4, FadeIn(VGroup(panels, base_chart, fine_chart)))
 
-        # Section: the warm-up, named; its Doer-accuracy curve drawn as the voice describes it
-        walk = self.marked_cell_walk().move_to([-self.column_x, 1.0, 0])
-        self.play_until(self.cue("warm_up") + 0.5, self.brighten(warm_head), FadeIn(walk))
+        # Section: the base stage, named; its Doer-accuracy curve drawn as the voice describes it
+        self.play_until(self.cue("base") + 0.5, self.brighten(base_head))
         base = curves["hrm_base"]
-        warm_curve = warm_chart.grow("doer_acc", [r["step"] for r in base], [r["doer_acc"] for r in base],
+        base_curve = base_chart.grow("doer_acc", [r["step"] for r in base], [r["doer_acc"] for r in base],
                                      PALETTE.doer)
-        warm_title = self.chart_title("Doer accuracy", PALETTE.doer, warm_chart)
-        self.play_until(self.cue("walking"), *warm_curve, FadeIn(warm_title))
+        base_title = self.chart_title("Doer accuracy", PALETTE.doer, base_chart)
+        self.play_until(self.cue("skills"), *base_curve, FadeIn(base_title))
 
-        # Section: walking to a marked cell, step by step
-        goal = text("walk to a marked cell", SIZE.small, PALETTE.text).move_to([-self.column_x, 1.68, 0])
-        steps = walk.steps
-        step_end = self.cue("then") - 0.15
-        per = self.whole_frames((step_end - self.now) / len(steps))
-        for i, step in enumerate(steps, 1):
-            extra = [FadeIn(goal)] if i == 1 else [walk.arrived()] if i == len(steps) else []
-            self.play(walk.track.step(step, run_time=per), *extra, run_time=per)
+        # Section: its skills, one recorded example per sub-goal; each taught action is then done on its row
+        table = skill_table(skill_examples(self.rec.dataset["skills"]), summary["n_cells"])
+        table.move_to([-self.column_x, 0.67, 0])
+        made_up = text("on made-up rows", SIZE.small).move_to([-self.column_x, 1.68, 0])
+        self.play_until(self.cue("skills") + 0.6, FadeIn(made_up), LaggedStart(*[FadeIn(VGroup(row, row.subgoal))
+                                                                 for row in table.rows], lag_ratio=0.3))
+        self.play_until(self.cue("then") - 0.1, LaggedStart(*[row.act() for row in table.rows], lag_ratio=0.3))
 
         # Section: fine-tuning on the demonstrations, and a preview of its held-out success curve
         demo = self.demonstration()
-        real = WorldTrack(demo["layout"], cell=0.5, numbers=False, chip=False).move_to([self.column_x, 1.0, 0])
+        real = WorldTrack(demo["layout"], cell=0.5, numbers=False, chip=False).move_to([self.column_x, 0.95, 0])
         on_demos = text(f"on {summary['n_train']} demonstrations", SIZE.small).move_to([self.column_x, 1.68, 0])
         self.play_until(self.cue("fine_tuning") + 0.4, self.brighten(fine_head), FadeIn(real), FadeIn(on_demos))
         hrm = curves["hrm"]
@@ -300,13 +417,6 @@ class Overview(SegmentScene):
     def chart_title(name: str, color: str, chart: LineChart):
         """The series' name just above the plot's top-left corner (labelled lines, no legend)."""
         return text(name, SIZE.small, color).next_to(chart.to_scene(0, 1), UP, buff=0.12, aligned_edge=LEFT)
-
-    def marked_cell_walk(self) -> "MarkedCellWalk":
-        """The warm-up's example: two random cells, as the warm-up drew its own, far enough apart to read as a walk."""
-        while True:
-            agent, mark = self.rng.sample(range(self.rec.summary["n_cells"]), 2)
-            if 3 <= abs(mark - agent) <= 4:
-                return MarkedCellWalk(agent, mark)
 
     def demonstration(self) -> dict:
         """A real demonstration, preferably of a layout the film also shows elsewhere (a showcase layout)."""
@@ -384,14 +494,16 @@ class TrainingData(SegmentScene):
 
 class LearningProcess(SegmentScene):
     """Epoch by epoch: the Planner box pulses red and the Doer box orange where the model still got demonstration
-    steps wrong, their wrong-step counts fall to zero, and the real loss and held-out curves follow."""
+    steps wrong, their wrong-step counts fall to zero, and the real loss and held-out curves follow. Then the
+    Doer's error travels back up the sub-goal arrow into the Planner: the action loss's gradient reaches the
+    Planner through the sub-goal (measured on every seed, summary.checks.planner_grad)."""
     segment = "19-learning-process"
 
     def body(self):
         rec = self.rec
         rows = rec.curves["hrm"]
         epochs = len(rows) - 1
-        # Snapshot e is the model after e epochs; epoch 0 is the warm-up's result, where fine-tuning starts.
+        # Snapshot e is the model after e epochs; epoch 0 is the base stage's result, where fine-tuning starts.
         snaps = [rec.snapshot("after base stage")] + [s for s in rec.snapshots if s["stage"] == "finetune"]
         wrong = [wrong_steps(s) for s in snaps]
 
@@ -423,9 +535,9 @@ class LearningProcess(SegmentScene):
                         FadeIn(VGroup(loss, solved, titles, clock, *dots)))
 
         # Section: the passes. Pass e corrects the mistakes the model made going in (snapshot e-1) and leaves
-        # the counts of snapshot e; the names light up as the voice names each module.
-        start, end = self.now, min(self.cue("action") + 0.4, self.length - 0.5)
-        lights = {self.cue("planner"): planner_strip.light(), self.cue("doer"): doer_strip.light()}
+        # the counts of snapshot e; each strip's name lights up as the voice comes to it.
+        start, end = self.now, min(self.cue("doer") + 0.4, self.cue("flows") - 0.3)
+        lights = {self.cue("planner"): planner_strip.light(), self.cue("action"): doer_strip.light()}
         for e in range(1, epochs + 1):
             until = start + (end - start) * e / epochs
             anims = [planner_strip.show(e), doer_strip.show(e),
@@ -440,26 +552,43 @@ class LearningProcess(SegmentScene):
                       for dot, (chart, field, _) in zip(dots, series)]
             anims += [lights.pop(t) for t in sorted(lights) if t < until]
             self.play_until(until, *anims)
-        self.play_until(self.length - 0.2, FadeIn(self.source(f"demonstration steps, n = "
-                                                                f"{sum(len(d['steps']) for d in snaps[0]['demos'])}")),
+        n_steps = sum(len(d["steps"]) for d in snaps[0]["demos"])
+        self.play_until(self.cue("flows") - 0.75, FadeIn(self.source(f"demonstration steps, n = {n_steps}")),
                         *lights.values())
+
+        # Section: the Doer's error flows back up the sub-goal arrow (against it, as the gradient does) into the
+        # Planner, with the measurement that says it really arrives
+        grads = rec.summary["checks"]["planner_grad"]["values"]
+        note = text(f"action loss → Planner: gradient > 0 in {sum(g > 0 for g in grads)} of {len(grads)} runs",
+                    SIZE.small, PALETTE.muted)
+        note.move_to([-SAFE_X + note.width / 2, CONTENT_BOTTOM + note.height / 2, 0])
+        at_doer, at_planner = panel.down_arrow.get_end(), panel.down_arrow.get_start()
+        error = Dot(at_doer, radius=0.14, color=PALETTE.doer_error).set_z_index(5)
+        trail = Line(at_doer, at_planner, stroke_color=PALETTE.doer_error, stroke_width=12)
+        self.play_until(self.cue("flows"), panel.doer.pulse(PALETTE.doer_error))
+        self.add(error)   # leaves the Doer as its pulse ends
+        self.play_until(self.cue("flows") + 0.6, error.animate.move_to(at_planner),
+                        ShowPassingFlash(trail, time_width=0.8), FadeIn(note))
+        self.play_until(self.cue("flows") + 1.2, panel.planner.pulse(PALETTE.doer_error), FadeOut(error))
 
 
 # Segment 20
 
 class ThoughtBubbles(SegmentScene):
     """The recorded probabilities at one start state, untrained then trained: the bars sharpen. Then the trained
-    agent walks its recorded episode and the bubble follows it, updating at every step."""
+    agent walks its recorded episode and the bubble follows it, updating at every step, while ACT's thinking steps
+    per move are charted over the whole run, untrained to final."""
     segment = "20-thought-bubbles"
 
     def body(self):
-        final = self.rec.snapshot("final")
-        episode = self.rec.showcase(final, SHOWCASE)
+        rec = self.rec
+        final = rec.snapshot("final")
+        episode = rec.showcase(final, SHOWCASE)
         # The untrained model at the very same start state: step 0 of its episode on the same layout.
-        untrained_start = self.rec.showcase(self.rec.snapshot("untrained"), episode["layout"])["steps"][0]
+        untrained_start = rec.showcase(rec.snapshot("untrained"), episode["layout"])["steps"][0]
 
         # Section: the row, then the bubble with the untrained model's probabilities
-        track = WorldTrack(episode["layout"], cell=1.0, chip=False).move_to([0, -1.85, 0])
+        track = WorldTrack(episode["layout"], cell=0.8, numbers=False, chip=False).move_to([0, -1.3, 0])
         bubble = WideBubble().move_to([0, 1.45, 0])
 
         def above_agent():   # where the agent stands once the step being built has been played
@@ -475,6 +604,21 @@ class ThoughtBubbles(SegmentScene):
         # Section: the same state after training: the bars sharpen
         trained = text("trained", SIZE.label, PALETTE.success).move_to(who, aligned_edge=LEFT)
         self.play_until(self.cue("training") + 0.6, bubble.set(episode["steps"][0]), Transform(who, trained))
+
+        # ACT's story, set to run alongside the episode: at "thinks" the bars of every snapshot grow and the final
+        # model's lights up; at "four" the untrained model's.
+        untrained, now = rec.summary["untrained"]["heldout_act_segments"], rec.summary["hrm"]["heldout_act_segments"]
+        chart = ThinkingSteps(rec.snapshots, (now, untrained), f"held-out, n = {rec.summary['n_heldout']}")
+        chart.move_to([0, 0, 0]).shift(UP * (-2.55 - chart.baseline.get_y()))
+        thinks, four = self.cue("thinks"), self.cue("four")
+        later(self, thinks, FadeIn(VGroup(chart.grid, chart.baseline, *chart.ticks.values(), chart.title, chart.labels),
+                                   run_time=MOTION.fade))
+        for i, bar in enumerate(chart.bars):
+            later(self, thinks + 0.04 * i, GrowFromEdge(bar, DOWN, run_time=MOTION.fade))
+        for anim in chart.mark(len(chart.bars) - 1, PALETTE.success):
+            later(self, thinks + 0.45, anim.set_run_time(MOTION.fade))
+        for anim in chart.mark(0, PALETTE.text):
+            later(self, four, anim.set_run_time(MOTION.fade))
 
         # Section: the trained episode; the bubble follows the agent and shows each decision
         steps = episode["steps"]

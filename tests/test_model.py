@@ -71,7 +71,8 @@ def test_every_variant_is_trained_on_every_seed_and_the_sweep_on_its_seeds():
 
 
 def test_the_followed_run_is_the_median_not_the_best():
-    finals = {s: {"heldout_success": v, "heldout_mean_steps": 10.0} for s, v in zip(range(5), (1.0, 0.5, 0.9, 0.7, 1.0))}
+    shares = (1.0, 0.5, 0.9, 0.7, 1.0)
+    finals = {s: {"heldout_success": v, "heldout_mean_steps": 10.0} for s, v in enumerate(shares)}
     assert median_run(finals)[0] == 2
     tied = {s: {"heldout_success": 1.0, "heldout_mean_steps": 10.0 + s} for s in range(4)}
     assert median_run(tied)[0] == 2   # ranked by fewer steps among equals: 3, 2 | 1, 0 → lower middle

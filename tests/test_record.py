@@ -133,7 +133,8 @@ def test_same_seed_gives_identical_recordings(tmp_path):
         return {k: v for k, v in json.loads((p / "summary.json").read_text()).items() if k != "train_seconds"}
 
     def jobs(p):
-        return [{k: v for k, v in j.items() if k != "seconds"} for j in json.loads((p / "study.json").read_text())["jobs"]]
+        study = json.loads((p / "study.json").read_text())
+        return [{k: v for k, v in j.items() if k != "seconds"} for j in study["jobs"]]
 
     assert jobs(outs[0]) == jobs(outs[1])
 

@@ -47,7 +47,7 @@ def test_the_key_holds_what_the_picture_draws(recording_dir, tmp_path):
                              part_segments=("10-hierarchy-why", "13-doer-role"))
     ctx = read_context(base)
     _, _, late = context_for("13-doer-role", recording_dir, tmp_path / "late",
-                             marks={**ctx.marks, "freeze": ctx.marks["freeze"] + 0.1})
+                             marks={**ctx.marks, "told": ctx.marks["told"] + 0.1})
     keys = {render.scene_key(seg, LOW, path) for path in (base, dots, late)}
     assert len(keys) == 3
 
@@ -65,8 +65,8 @@ def test_scene_fills_its_narration_exactly(recording_dir, tmp_path, seg_id):
 @pytest.mark.slow
 def test_a_missing_cue_mark_stops_the_render_naming_scene_line_and_script(recording_dir, tmp_path):
     seg, narration, context = context_for("13-doer-role", recording_dir, tmp_path)
-    marks = {k: v for k, v in read_context(context).marks.items() if k != "fine_tuning"}
+    marks = {k: v for k, v in read_context(context).marks.items() if k != "turns"}
     _, _, context = context_for("13-doer-role", recording_dir, tmp_path / "broken", marks=marks)
-    with pytest.raises(UserError, match=r"scenes/hierarchy\.py:\d+: cue mark 'fine_tuning' is not in "
+    with pytest.raises(UserError, match=r"scenes/hierarchy\.py:\d+: cue mark .turns. is not in "
                                         r"scripts/13-doer-role\.txt"):
         render_scene(seg, LOW, context, tmp_path / "13.mp4", narration["seconds"])
