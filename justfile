@@ -20,6 +20,10 @@ preview SEGMENT: setup
 contact-sheet: setup
     {{python}} -m pipeline contact-sheet
 
+# Per segment, the frame at each cue word (labelled) and a 2 fps strip, from the rendered film → build/review/
+review +SEGMENTS="all": setup
+    {{python}} -m pipeline review {{SEGMENTS}}
+
 # Install system packages (as root), the venv, torch, then the project; a no-op when nothing changed
 setup:
     #!/usr/bin/env bash

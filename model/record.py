@@ -26,8 +26,8 @@ from core.paths import MODEL_DIR, SETTINGS
 from core.settings import Settings, load_settings
 from model.data import AGENT, DOOR, HOLDING, KEY
 from model.hrm import param_count
-from model.rollout import Episode, Intervention, decide
-from model.run import SAMPLED_TRIES, Run, rounded
+from model.rollout import Episode, Intervention
+from model.run import SAMPLED_TRIES, Run
 from model.study import SWEPT, VARIANTS, median_run, run_study, spread, study_seeds, variant_settings
 from model.world import ACTIONS, GO_TO_DOOR, SUBGOALS, State, oracle_action, oracle_episode, oracle_subgoal
 
@@ -63,25 +63,6 @@ def with_oracle(episode: Episode) -> dict:
     return out
 
 
-def demo_predictions(run: Run, model) -> list[dict]:
-    """What the model says at every step of every demonstration: the source of the film's credit pulses."""
-    d = decide(model, run.demo_states.x)
-    rows, i = [], 0
-    for layout in run.split.train:
-        steps = []
-        for state, goal, action in oracle_episode(layout):
-            p_goal, p_act = d.planner[i], d.doer[i]
-            steps.append({"agent": state.agent, "holding_key": state.holding_key,
-                          "subgoal": SUBGOALS[goal], "action": ACTIONS[action],
-                          "predicted_subgoal": SUBGOALS[int(p_goal.argmax())],
-                          "predicted_action": ACTIONS[int(p_act.argmax())],
-                          "planner_ok": int(p_goal.argmax()) == goal, "doer_ok": int(p_act.argmax()) == action,
-                          "planner_probs": rounded(p_goal), "doer_probs": rounded(p_act)})
-            i += 1
-        rows.append({"layout": layout.as_list(), "steps": steps})
-    return rows
-
-
 def checkpoint(out_dir: Path, cfg: Settings, model, name: str) -> str:
     path = out_dir / "checkpoints" / f"{name}.pt"
     torch.save({"kind": model.kind, "state_dict": model.state_dict(), "config": asdict(cfg)}, path)
@@ -96,7 +77,7 @@ def snapshot(run: Run, model, out_dir: Path, index: int, label: str, stage: str,
     return {"index": index, "label": label, "stage": stage, "epoch": epoch,
             "policy": "sample" if name else "greedy", "metrics": run.evaluate(model, name),
             "checkpoint": checkpoint(out_dir, run.cfg, model, f"hrm-{index:02d}-{stage}"),
-            "rollouts": [with_oracle(e) for e in rollouts], "demos": demo_predictions(run, model)}
+            "rollouts": [with_oracle(e) for e in rollouts], "demos": run.demo_predictions(model)}
 
 
 def followed_story(cfg: Settings, seed: int, result: dict, out_dir: Path) -> list[dict]:

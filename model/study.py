@@ -28,8 +28,7 @@ from rich.progress import Progress
 from core.settings import Settings
 from model.checks import mechanism
 from model.run import Run
-from model.train import mean_logs
-from model.train import freeze, measure
+from model.train import freeze, mean_logs, measure
 
 # variant → (architecture, base stage it starts from or None, part frozen during fine-tuning or None)
 VARIANTS = {
@@ -56,7 +55,7 @@ class Job:
     variant: str
     seed: int
     n_train: int
-    main: bool        # part of the comparison (per-epoch curves), not only of the sweep
+    main: bool        # part of the comparison across variants, not only of the sweep
 
     @property
     def base(self) -> str | None:

@@ -1,4 +1,4 @@
-"""`python -m pipeline render|preview SEG|contact-sheet`: see pipeline/build.py."""
+"""`python -m pipeline render|preview SEG|contact-sheet|review SEG…|context SEG|train`: see pipeline/build.py."""
 import sys
 
 from pipeline.build import main

@@ -24,7 +24,8 @@ from core.files import atomic_output, content_hash, read_json, write_json
 from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
-from pipeline import assemble, avatar, captions, metadata, music, render, stills, verify
+from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
+from pipeline.review import labelled_grid
 from pipeline.common import made_once, run_tool
 from pipeline.narrate import narrate
 
@@ -261,7 +262,7 @@ def scene_context(segment: str) -> Path:
 def contact_sheet(columns: int = 5, width: int = 480) -> Path:
     """One PNG with the middle frame of every segment, labelled: from the film's own pictures where `just render`
     made them for the current sources, otherwise from preview-quality renders made now."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image
     settings = load_settings()
     storyboard = load_storyboard()
     ensure_recording()
@@ -286,16 +287,7 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
                       str(picture.path), "-frames:v", "1", str(png)], f"{seg.id}: contact-sheet frame")
         img = Image.open(png).convert("RGB")
         frames.append((seg.id, img.resize((width, round(width * img.height / img.width)))))
-    w, h = frames[0][1].size
-    label_h = 36
-    rows = -(-len(frames) // columns)
-    sheet = Image.new("RGB", (columns * w, rows * (h + label_h)), "#0E1117")
-    draw = ImageDraw.Draw(sheet)
-    font = ImageFont.truetype("DejaVuSans.ttf", 22)
-    for i, (seg_id, img) in enumerate(frames):
-        x, y = (i % columns) * w, (i // columns) * (h + label_h)
-        sheet.paste(img, (x, y + label_h))
-        draw.text((x + 10, y + 6), seg_id, fill="#E6EDF3", font=font)
+    sheet = labelled_grid([(seg_id, "", img) for seg_id, img in frames], columns, "every segment, middle frame")
     with atomic_output(CONTACT_SHEET) as tmp:
         sheet.save(tmp)
     return CONTACT_SHEET
@@ -312,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("preview", help="one segment, fast, with its narration")
     p.add_argument("segment")
     sub.add_parser("contact-sheet", help="a PNG with the middle frame of every segment")
+    v = sub.add_parser("review", help="per segment, the frames at its cue words and a 2 fps strip")
+    v.add_argument("segments", nargs="+", metavar="SEG", help="ids, prefixes or numbers, or all")
     c = sub.add_parser("context", help="write a scene's context, for rendering it by hand with manim")
     c.add_argument("segment")
     t = sub.add_parser("train", help="train and record the models (always, even if the recording is current)")
@@ -329,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[green]done[/] {rel(preview(args.segment))}")
         elif args.command == "context":
             print(f"export {CONTEXT_VAR}={scene_context(args.segment)}")
+        elif args.command == "review":
+            written = review.review(args.segments)
+            console.print(f"[green]done[/] {len(written)} sheets in {rel(review.REVIEW_DIR)}")
         else:
             console.print(f"[green]done[/] {rel(contact_sheet())}")
     except verify.VerifyError as err:
