@@ -24,6 +24,11 @@ contact-sheet: setup
 review +SEGMENTS="all": setup
     {{python}} -m pipeline review {{SEGMENTS}}
 
+# Store new control frames for the picture tests (after a deliberate change to how scenes look; then commit them)
+refresh-frames: setup
+    {{python}} -c "from pipeline.build import ensure_recording; ensure_recording()"
+    HRM_REFRESH_FRAMES=1 HRM_TEST_RECORDING=build/model {{python}} -m pytest -q tests/test_scenes.py -k looks_as_it_did
+
 # Install system packages (as root), the venv, torch, then the project; a no-op when nothing changed
 setup:
     #!/usr/bin/env bash

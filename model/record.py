@@ -34,7 +34,7 @@ from model.world import ACTIONS, GO_TO_DOOR, SUBGOALS, State, oracle_action, ora
 # The film's intervention: the Doer is told "go to the door" for three steps from the second one, before the key.
 INTERVENTION = Intervention(GO_TO_DOOR, 1, 4)
 # A short study for smoke tests: one seed, no sweep, three short epochs.
-QUICK = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10, "runs": 1}, "data": {"sweep": []}}
+QUICK = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10, "runs": 1, "sweep_runs": 1}, "data": {"sweep": []}}
 SKILL_EXAMPLES = 12   # base-stage examples written to dataset.json for the film
 # What the summary keeps of each model's final metrics, and which of them it gives the spread over seeds of.
 KEEP = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps",

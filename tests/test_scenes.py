@@ -1,9 +1,13 @@
 """Every scene renders from the recording and its context at low resolution, lasts exactly as long as its narration
 (render_scene checks the frame count), and stops with a clear line when it asks for a cue mark its script lacks."""
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from core.context import read_context, write_context
 from core.errors import UserError
@@ -14,8 +18,13 @@ from pipeline.ffmpeg import probe
 from pipeline.fill import Facts, fill_script
 from pipeline.marks import caption_words, mark_positions, mark_times, strip_marks
 from pipeline.render import Quality, manim_command, render_scene
+from pipeline.review import frame_at
 
 LOW = Quality(256, 144, 10)
+FRAMES = Path(__file__).parent / "fixtures" / "frames"   # control frames of every scene (just refresh-frames)
+REFRESH_VAR = "HRM_REFRESH_FRAMES"
+PIXEL_TOLERANCE = 48     # of 255, in the channel that differs most
+CHANGED_SHARE = 0.01     # of the frame's pixels
 
 
 def timed_line(seg_id: str, facts: Facts) -> dict:
@@ -53,23 +62,48 @@ def test_the_key_holds_what_the_picture_draws(recording_dir, tmp_path):
     assert len(keys) == 3
 
 
+def picture_changes(seg_id: str, clip, seconds: float) -> list[str]:
+    """Compare the clip's control frames (at a quarter, half and three quarters of its length) with the stored ones
+    in tests/fixtures/frames/; with REFRESH_VAR set, store them instead. A frame has changed when more than
+    CHANGED_SHARE of its pixels differ by more than PIXEL_TOLERANCE in some channel (anti-aliasing noise is not)."""
+    changes = []
+    for i, fraction in enumerate((0.25, 0.5, 0.75)):
+        frame = np.asarray(frame_at(clip, seconds * fraction, LOW.width), dtype=np.int16)
+        ref_path = FRAMES / f"{seg_id}-{i}.png"
+        if os.environ.get(REFRESH_VAR):
+            FRAMES.mkdir(parents=True, exist_ok=True)
+            Image.fromarray(frame.astype(np.uint8)).save(ref_path)
+            continue
+        if not ref_path.exists():
+            changes.append(f"{seg_id}: no control frame {ref_path.name} (refresh them: just refresh-frames)")
+            continue
+        ref = np.asarray(Image.open(ref_path).convert("RGB"), dtype=np.int16)
+        changed = float((np.abs(frame - ref).max(axis=-1) > PIXEL_TOLERANCE).mean()) if ref.shape == frame.shape else 1
+        if changed > CHANGED_SHARE:
+            changes.append(f"{seg_id}: control frame {i} at {seconds * fraction:.1f} s changed in {changed:.1%} of "
+                           f"its pixels (if deliberate: just refresh-frames)")
+    return changes
+
+
 @pytest.mark.slow
-def test_every_scene_renders_at_its_narrations_length(recording_dir, tmp_path):
-    """Every Scene of the storyboard runs on the real recording and fills its narration to the frame (two Manim
-    processes at a time, at 256×144)."""
+def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(recording_dir, tmp_path):
+    """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, and its control
+    frames match the stored ones (two Manim processes at a time, at 256×144)."""
     scenes = [seg for seg in load_storyboard(check_files=False) if seg.visual == "scene"]
 
-    def problem(seg) -> str | None:
+    def problem(seg) -> list[str]:
         _, narration, context = context_for(seg.id, recording_dir, tmp_path / seg.id)
         try:
-            info = probe(render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"]))
+            clip = render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"])
         except UserError as err:
-            return f"{seg.id}: {err}"
+            return [f"{seg.id}: {err}"]
+        info = probe(clip)
         size = (info["video"]["width"], info["video"]["height"])
-        return None if size == (256, 144) else f"{seg.id}: rendered at {size}"
+        return ([] if size == (256, 144) else [f"{seg.id}: rendered at {size}"]) + \
+            picture_changes(seg.id, clip, narration["seconds"])
 
     with ThreadPoolExecutor(2) as pool:
-        problems = [p for p in pool.map(problem, scenes) if p]
+        problems = [p for found in pool.map(problem, scenes) for p in found]
     assert len(scenes) == 28 and not problems, "\n".join(problems)
 
 
