@@ -59,7 +59,7 @@ def score_rows(rows: list[tuple], bar_w: float = 2.6, gap: float = 0.3) -> VGrou
         if note:
             label.add(text(note, SIZE.small, PALETTE.muted))
         label.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        full = Rectangle(width=bar_w, height=0.42, stroke_width=0, fill_color=PALETTE.panel_edge, fill_opacity=1)
+        full = Rectangle(width=bar_w, height=0.42, stroke_width=0, fill_color=PALETTE.track, fill_opacity=1)
         bar = Rectangle(width=max(0.02, bar_w * share), height=0.42, stroke_width=0, fill_opacity=1)
         bar.set_fill(color, 1)
         row = VGroup(label, full, bar, text(value, SIZE.label, PALETTE.text))

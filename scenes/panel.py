@@ -9,7 +9,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, FadeIn, FadeOut, Flash, Rectangle,
                    RoundedRectangle, Succession, Transform, VGroup)
 
-from scenes.style import MOTION, PALETTE, SIZE, mono, text
+from scenes.style import MOTION, PALETTE, SIZE, mono, switch, text
 
 SUBGOALS = ("go_to_key", "go_to_door", "open_door")
 ACTIONS = ("left", "right", "pick", "open")
@@ -95,8 +95,7 @@ class ProbBars(VGroup):
         self.rows = VGroup()
         for name in names:
             label = mono(name, SIZE.small, PALETTE.text)
-            track = Rectangle(width=width, height=bar_h, stroke_width=0, fill_color=PALETTE.panel_edge,
-                              fill_opacity=1)
+            track = Rectangle(width=width, height=bar_h, stroke_width=0, fill_color=PALETTE.track, fill_opacity=1)
             bar = Rectangle(width=0.001, height=bar_h, stroke_width=0, fill_color=tint, fill_opacity=1)
             value = text("0%", SIZE.small, PALETTE.muted)
             row = VGroup(label, track, bar, value)
@@ -121,7 +120,7 @@ class ProbBars(VGroup):
             new_bar.set_y(track.get_y())
             new_value = text(f"{round(p * 100)}%", SIZE.small, PALETTE.text if i == best else PALETTE.muted)
             new_value.next_to(track, RIGHT, buff=0.15)
-            anims += [Transform(bar, new_bar), Transform(value, new_value)]
+            anims += [Transform(bar, new_bar), switch(value, new_value)]   # a morphing number reads as garbage
         return AnimationGroup(*anims)
 
 

@@ -18,6 +18,7 @@ class Palette:
     background: str = "#0E1117"
     panel: str = "#161B22"
     panel_edge: str = "#30363D"
+    track: str = "#30363D"       # the empty track behind a bar: dark in both themes, so 0 % never looks full
     text: str = "#E6EDF3"
     muted: str = "#8B949E"       # neutral data: axes, grid, inactive cells
     agent: str = "#E8E2D9"       # warm white
@@ -31,7 +32,7 @@ class Palette:
     llm: str = "#5B8DEF"         # the large models in comparisons
 
 
-HIGH_CONTRAST = Palette(background="#000000", panel="#0A0A0A", panel_edge="#FFFFFF", text="#FFFFFF",
+HIGH_CONTRAST = Palette(background="#000000", panel="#0A0A0A", panel_edge="#FFFFFF", track="#3A3A3A", text="#FFFFFF",
                         muted="#C9D1D9", agent="#FFFFFF", key="#FFD400", door="#FF8A3D", planner="#B69CFF",
                         doer="#00F0DC", planner_error="#FF3B3B", doer_error="#FFA500", success="#3CFF7A",
                         llm="#7FA7FF")
