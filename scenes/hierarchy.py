@@ -7,8 +7,9 @@ import math
 
 import numpy as np
 from manim import (DOWN, LEFT, PI, RIGHT, UP, AnimationGroup, Arc, Arrow, Circle, Create, DashedVMobject,
-                   Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter, GrowFromEdge, LaggedStart, Line, Polygon,
-                   Rectangle, ReplacementTransform, Rotate, RoundedRectangle, Succession, Transform, VGroup, VMobject)
+                   Dot, FadeIn, FadeOut, FadeTransform, GrowArrow, GrowFromCenter, GrowFromEdge, LaggedStart, Line,
+                   Polygon, Rectangle, ReplacementTransform, Rotate, RoundedRectangle, Succession, Transform, VGroup,
+                   VMobject)
 
 from core.recordings import citation
 from scenes.charts import bar_chart, grow_bars, log_scale, run_rings
@@ -198,7 +199,8 @@ class Diagram(VGroup):
         if self.action is None:
             self.action = new
             return FadeIn(new, shift=DOWN * 0.2, run_time=run_time)
-        return Transform(self.action, new, run_time=run_time)
+        old, self.action = self.action, new
+        return FadeTransform(old, new, run_time=run_time)   # a cross-fade: morphing glyphs read as garbage
 
 
 class DiagramScene(SegmentScene):
@@ -370,7 +372,7 @@ class PlannerRole(DiagramScene):
                         d.blocked.cross.animate.scale(1.4), glow(d.track.cells, PALETTE.text, 1.0))
         # …only what the Doer passes up
         self.wait_until_time(self.cue("only") - 0.15)
-        self.play_until(self.cue("doer") + 0.1, Transform(caption, text(
+        self.play_until(self.cue("doer") + 0.1, FadeTransform(caption, text(
             "only what the Doer passes up", SIZE.label, PALETTE.text).move_to(caption, aligned_edge=LEFT)),
                         d.blocked.cross.animate.scale(1 / 1.4), d.fade_module(d.doer, 1.0))
         self.play_until(min(self.cue("up") + 0.6, self.length - 0.1), d.pass_up(), d.state_label.animate.scale(1.3),

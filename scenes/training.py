@@ -2,9 +2,9 @@
 and the same start before and after — every curve, count, probability and rollout read from the recording."""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowArrow,
-                   GrowFromEdge, LaggedStart, Line, Rectangle, RoundedRectangle, ShowPassingFlash, Succession,
-                   Transform, VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut,
+                   FadeTransform, GrowArrow, GrowFromEdge, LaggedStart, Line, Rectangle, RoundedRectangle,
+                   ShowPassingFlash, Succession, Transform, VGroup, VMobject)
 
 from scenes.charts import LineChart
 from scenes.icons import key as key_icon
@@ -603,7 +603,8 @@ class ThoughtBubbles(SegmentScene):
 
         # Section: the same state after training: the bars sharpen
         trained = text("trained", SIZE.label, PALETTE.success).move_to(who, aligned_edge=LEFT)
-        self.play_until(self.cue("training") + 0.6, bubble.set(episode["steps"][0]), Transform(who, trained))
+        self.play_until(self.cue("training") + 0.6, bubble.set(episode["steps"][0]),
+                        FadeTransform(who, trained))   # a cross-fade: a morphing word reads as garbage half-way
 
         # ACT's story, set to run alongside the episode: at "thinks" the bars of every snapshot grow and the final
         # model's lights up; at "four" the untrained model's.
