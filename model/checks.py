@@ -28,12 +28,13 @@ def door_before_key(model, x: torch.Tensor) -> dict:
     another action than going to the key (the key is behind the agent, or under it): how often its action changes,
     and how often it is the step toward the door. (Where both sub-goals mean the same step, obeying is invisible.)"""
     targets = goal_actions(x)
-    x = x[(x[:, 0, HOLDING] == 0) & (targets[:, GO_TO_KEY] != targets[:, GO_TO_DOOR])]
+    conflict = (x[:, 0, HOLDING] == 0) & (targets[:, GO_TO_KEY] != targets[:, GO_TO_DOOR])
+    x, toward_door = x[conflict], targets[conflict, GO_TO_DOOR]
     model.eval()
     free = decide(model, x).doer.argmax(-1)
     told = decide(model, x, F.one_hot(torch.full((len(x),), GO_TO_DOOR), len(SUBGOALS)).float()).doer.argmax(-1)
     return {"states": len(x), "changed": float((told != free).float().mean()),
-            "follows": float((told == goal_actions(x)[:, GO_TO_DOOR]).float().mean())}
+            "follows": float((told == toward_door).float().mean())}
 
 
 def mechanism(model, run) -> dict:

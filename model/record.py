@@ -34,7 +34,8 @@ from model.world import ACTIONS, GO_TO_DOOR, SUBGOALS, State, oracle_action, ora
 # The film's intervention: the Doer is told "go to the door" for three steps from the second one, before the key.
 INTERVENTION = Intervention(GO_TO_DOOR, 1, 4)
 # A short study for smoke tests: one seed, no sweep, three short epochs.
-QUICK = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10, "runs": 1, "sweep_runs": 1}, "data": {"sweep": []}}
+QUICK = {"train": {"base_steps": 30, "epochs": 3, "steps_per_epoch": 10, "runs": 1, "sweep_runs": 1},
+         "data": {"sweep": []}}
 SKILL_EXAMPLES = 12   # base-stage examples written to dataset.json for the film
 # What the summary keeps of each model's final metrics, and which of them it gives the spread over seeds of.
 KEEP = ("params", "heldout_success", "heldout_solved", "heldout_mean_steps", "heldout_optimal_mean_steps",
@@ -80,9 +81,8 @@ def snapshot(run: Run, model, out_dir: Path, index: int, label: str, stage: str,
             "rollouts": [with_oracle(e) for e in rollouts], "demos": run.demo_predictions(model)}
 
 
-def followed_story(cfg: Settings, seed: int, result: dict, out_dir: Path) -> list[dict]:
+def followed_story(run: Run, result: dict, out_dir: Path) -> list[dict]:
     """The snapshots of the followed HRM run, rebuilt from the weights its job kept after every epoch."""
-    run = Run(variant_settings(cfg, "hrm", seed, cfg.data.n_train))
     model = run.new_model("hrm")
     snaps = [snapshot(run, model, out_dir, 0, "untrained", "init", 0)]
     for epoch, weights in enumerate(result["weights"]):
@@ -122,14 +122,13 @@ def train_all(cfg: Settings, out_dir: Path, workers: int = 2) -> dict:
     hrm_finals = {s: main[("hrm", s)]["final"] for s in seeds}
     followed, rule = median_run(hrm_finals)
 
-    snapshots = followed_story(cfg, followed, main[("hrm", followed)], out_dir)
+    run = Run(variant_settings(cfg, "hrm", followed, cfg.data.n_train))
+    snapshots = followed_story(run, main[("hrm", followed)], out_dir)
     finals = {v: final_record(cfg, main[(v, followed)], out_dir) for v in VARIANTS}
     models = {"untrained": snapshots[0]["metrics"], "base": snapshots[1]["metrics"]}
     models |= {v: finals[v]["metrics"] | {"params": finals[v]["params"]} for v in VARIANTS}
     models["untrained"]["params"] = models["base"]["params"] = finals["hrm"]["params"]
     summary = {name: {k: m[k] for k in KEEP if k in m} for name, m in models.items()}
-
-    run = Run(variant_settings(cfg, "hrm", followed, cfg.data.n_train))
     summary |= {
         "seed": followed, "followed": {"seed": followed, "rule": rule}, "seeds": seeds, "runs": len(seeds),
         "spread": {v: {k: spread([main[(v, s)]["final"][k] for s in seeds]) for k in SPREAD
