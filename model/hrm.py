@@ -165,17 +165,23 @@ class HRM(nn.Module):
         """One Doer update: it sees its own state, the Planner's state, the sub-goal (on every token) and the input."""
         return self.L(z_L + z_H + self.goal_embed(goal)[:, None, :] + inp)
 
-    def segment(self, carry: Carry, x: torch.Tensor, told: torch.Tensor | None = None) -> tuple[Carry, Output]:
-        """One deep-supervision segment on input tokens x (B, T, F): h_cycles × (one Planner update, whose sub-goal
-        drives the next l_cycles Doer updates). `told` (B, 3) imposes sub-goals instead of the Planner's."""
+    def lead(self, carry: Carry, x: torch.Tensor, told: torch.Tensor | None) -> tuple[torch.Tensor, ...]:
+        """The start of a segment: the input embedding, then all but the last cycle, without gradient (the
+        one-step gradient): h_cycles - 1 × (one Planner update, whose sub-goal drives l_cycles Doer updates)."""
         inp = self.embed(x)
         z_H, z_L = carry
-        with torch.no_grad():  # all but the last H and the last L update run without gradient (one-step gradient)
+        with torch.no_grad():
             for _ in range(self.cfg.h_cycles - 1):
                 z_H = self.H(z_H + z_L)                 # the Planner sees only the Doer
                 _, goal = self.plan(z_H, x, told)
                 for _ in range(self.cfg.l_cycles):
                     z_L = self.do(z_L, z_H, goal, inp)
+        return inp, z_H, z_L
+
+    def segment(self, carry: Carry, x: torch.Tensor, told: torch.Tensor | None = None) -> tuple[Carry, Output]:
+        """One deep-supervision segment on input tokens x (B, T, F): h_cycles × (one Planner update, whose sub-goal
+        drives the next l_cycles Doer updates). `told` (B, 3) imposes sub-goals instead of the Planner's."""
+        inp, z_H, z_L = self.lead(carry, x, told)
         z_H = self.H(z_H + z_L)                         # the last H update feeds the last L update, so the
         planner, goal = self.plan(z_H, x, told)            # action loss reaches the Planner
         with torch.no_grad():
@@ -191,6 +197,13 @@ class HRM(nn.Module):
 
         out = Output(planner, self.readout.act(z_L_last, x), q[:, 0], q[:, 1], act_given)
         return Carry(z_H.detach(), z_L_last.detach()), out
+
+    @torch.no_grad()
+    def q_next(self, carry: Carry, x: torch.Tensor, told: torch.Tensor | None = None) -> torch.Tensor:
+        """(B, 2) ACT values of the segment after `carry`, for the bootstrapped Q target. They are read from the
+        last Planner state, so the Doer updates after it are skipped: 4 of the segment's 6 block calls."""
+        _, z_H, z_L = self.lead(carry, x, told)
+        return self.q_head(self.H(z_H + z_L)[:, 0])
 
 
 def halting_head(d: int, values: int) -> nn.Linear:

@@ -96,8 +96,7 @@ def told_goals(told: torch.Tensor) -> torch.Tensor | None:
 def segment_loss(model, carry, b: Batch, last: torch.Tensor):
     """Run one segment and compute the HRM losses. `last` marks examples on their final allowed segment."""
     told = told_goals(b.told)
-    seg = (lambda c: model.segment(c, b.x, told)) if told is not None else (lambda c: model.segment(c, b.x))
-    carry, out = seg(carry)
+    carry, out = model.segment(carry, b.x, told) if told is not None else model.segment(carry, b.x)
     has_goal = b.subgoal >= 0
     planner_loss = F.cross_entropy(out.planner, b.subgoal, ignore_index=-1) if has_goal.any() else out.planner.sum() * 0
     doer_loss = F.cross_entropy(out.doer, b.action)
@@ -109,9 +108,8 @@ def segment_loss(model, carry, b: Batch, last: torch.Tensor):
         q_loss = F.binary_cross_entropy_with_logits(out.q_halt, (goal_ok & action_ok).float())
         if out.q_continue is not None:
             # Q-learning target for continuing: the value of the best choice one segment later (HRM's bootstrap).
-            with torch.no_grad():
-                _, nxt = seg(carry)
-                target = torch.where(last, nxt.q_halt, torch.maximum(nxt.q_halt, nxt.q_continue)).sigmoid()
+            q_halt, q_continue = model.q_next(carry, b.x, told).unbind(-1)
+            target = torch.where(last, q_halt, torch.maximum(q_halt, q_continue)).sigmoid()
             q_loss = q_loss + F.binary_cross_entropy_with_logits(out.q_continue, target)
 
     relabel_loss = torch.zeros(())
