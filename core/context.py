@@ -4,7 +4,8 @@ key, so a picture is rebuilt exactly when something it draws changes: its length
 part (the header's dots), the theme, the seed, the links and the cited figures.
 
 The file's path reaches the Manim process in the environment variable CONTEXT_VAR; a UserError the scene raises is
-written to the file named by ERROR_VAR, so the render stage can report it as one line (Manim prints a traceback).
+written to the file named by ERROR_VAR, so the render stage can report it as one line (Manim prints a traceback),
+and its composition findings to the file named by LAYOUT_VAR.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from core.paths import rel
 
 CONTEXT_VAR = "HRM_SCENE_CONTEXT"
 ERROR_VAR = "HRM_SCENE_ERROR"
+LAYOUT_VAR = "HRM_SCENE_LAYOUT"   # where a scene writes its composition findings (scenes/layout.py)
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,11 @@ def visual(seg: Segment, quality: render.Quality, timing: dict | None, settings:
     entry, context = visual_entry(seg, quality, timing, settings)
     seconds = render.segment_seconds(seg, timing)
     if seg.visual == "scene":
+        if not render.layout_findings(entry.path).exists():   # a clip is complete with its composition findings
+            entry.path.unlink(missing_ok=True)
         made_once(entry.path, lambda out: render.render_scene(seg, quality, context, out, seconds))
+        for line in render.layout_lines(seg.id, entry.path):    # composition findings (scenes/layout.py)
+            console.print(f"[yellow]layout[/] {line}")
     else:
         made_once(entry.path, lambda out: stills.still_clip(ROOT / seg.asset, seconds, out, quality.width,
                                                              quality.height, quality.fps))

@@ -8,13 +8,14 @@ reused; a clip is written under a temporary name and renamed only when Manim fin
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.context import CONTEXT_VAR, ERROR_VAR, SceneContext, read_context, write_context
+from core.context import CONTEXT_VAR, ERROR_VAR, LAYOUT_VAR, SceneContext, read_context, write_context
 from core.errors import UserError
 from core.files import atomic_output, content_hash
 from core.paths import BUILD, MODEL_DIR, NARRATION_DIR, ROOT, rel
@@ -92,6 +93,17 @@ def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) ->
             "--media_dir", str(media_dir), "-o", name, rel(seg.scene_file), seg.scene_class]
 
 
+def layout_findings(clip: Path) -> Path:
+    """Where a rendered clip's composition findings are kept (scenes/layout.py)."""
+    return clip.with_suffix(".layout.json")
+
+
+def layout_lines(seg_id: str, clip: Path) -> list[str]:
+    """A rendered clip's composition findings, a line each."""
+    return [f"{seg_id} at {f['first']:.1f} s: {f['kind']} {f['what']} ({f['detail']})"
+            for f in json.loads(layout_findings(clip).read_text())]
+
+
 def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, seconds: float) -> Path:
     """Render a segment's Scene with its context file to `out` (video only). Checks that it lasts `seconds` within
     one frame."""
@@ -100,7 +112,9 @@ def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, secon
     shutil.rmtree(media, ignore_errors=True)
     error = media / "error.txt"
     error.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), CONTEXT_VAR: str(context), ERROR_VAR: str(error)}
+    layout = media / "layout.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), CONTEXT_VAR: str(context), ERROR_VAR: str(error),
+           LAYOUT_VAR: str(layout)}
     try:
         run_tool(manim_command(seg, quality, media, key), f"{seg.id} ({rel(seg.scene_file)}:{seg.scene_class})",
                  cwd=ROOT, env=env)
@@ -116,6 +130,8 @@ def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, secon
     if abs(frames - expected) > 1:
         raise UserError(f"{rel(seg.scene_file)}: {seg.scene_class} has {frames} frames, narration needs "
                             f"{expected} ({seconds:.2f} s at {quality.fps} fps)")
+    with atomic_output(layout_findings(out)) as tmp:
+        shutil.move(layout, tmp)
     with atomic_output(out) as tmp:
         shutil.move(produced, tmp)
     shutil.rmtree(media, ignore_errors=True)

@@ -5,9 +5,11 @@ import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, Arc, Circle, Cross, Line, Polygon, Rectangle, Rotate,
                    RoundedRectangle, VGroup, VMobject)
 
+from scenes.layout import icon, named_icon
 from scenes.style import PALETTE, SIZE, text
 
 
+@icon
 def person(height: float = 0.7, color: str | None = None) -> VGroup:
     """The agent: a round head over rounded shoulders."""
     color = color or PALETTE.agent
@@ -17,6 +19,7 @@ def person(height: float = 0.7, color: str | None = None) -> VGroup:
     return VGroup(head, body).scale_to_fit_height(height)
 
 
+@icon
 def key(height: float = 0.5, color: str | None = None) -> VGroup:
     """A key lying on its side: ring, shaft, two teeth."""
     color = color or PALETTE.key
@@ -39,6 +42,7 @@ class Door(VGroup):
         hole.move_to(frame.get_center() + RIGHT * 0.12)
         super().__init__(frame, hole)
         self.scale_to_fit_height(height)
+        named_icon(self, "door")
 
     def opened(self) -> VGroup:
         """Target for Transform: the door swung open (a narrow green leaf on a dark doorway)."""
@@ -47,16 +51,19 @@ class Door(VGroup):
         return VGroup(doorway, leaf)
 
 
+@icon
 def red_cross(size: float = 0.5) -> VMobject:
     return Cross(stroke_color=PALETTE.planner_error, stroke_width=8, scale_factor=1).scale_to_fit_height(size)
 
 
+@icon
 def tick(size: float = 0.5, color: str | None = None) -> VMobject:
     mark = VMobject(stroke_color=color or PALETTE.success, stroke_width=10)
     mark.set_points_as_corners([np.array([-0.5, 0, 0]), np.array([-0.15, -0.35, 0]), np.array([0.5, 0.4, 0])])
     return mark.scale_to_fit_height(size)
 
 
+@icon
 def brain(height: float = 1.6, color: str | None = None) -> VGroup:
     """A stylised brain: overlapping lobes with a centre fold."""
     color = color or PALETTE.text
@@ -74,6 +81,7 @@ def black_box(width: float = 3.0, height: float = 2.0) -> VGroup:
     return VGroup(box, lid)
 
 
+@icon
 def lightbulb(height: float = 1.6, color: str | None = None) -> VGroup:
     color = color or PALETTE.key
     glass = Circle(radius=0.5, stroke_color=color, stroke_width=8, fill_color=color, fill_opacity=0.15)
@@ -106,6 +114,7 @@ def swing_open(flaps: VGroup) -> list:
             for flap, sign in zip(flaps, (1, -1))]
 
 
+@icon
 def snowflake(size: float = 0.6, color: str | None = None) -> VGroup:
     """Six spokes with a small chevron on each: the sign for 'frozen'."""
     arms = VGroup()

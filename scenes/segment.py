@@ -16,10 +16,11 @@ from pathlib import Path
 
 from manim import RIGHT, Circle, Scene, VGroup, config
 
-from core.context import ERROR_VAR, current_context
+from core.context import ERROR_VAR, LAYOUT_VAR, current_context
 from core.errors import UserError
 from core.paths import rel
 from core.recordings import load_recording
+from scenes.layout import LayoutLog
 from scenes.style import CONTENT_BOTTOM, HEADER_Y, MOTION, PALETTE, SAFE_X, SIZE, text
 
 SHOWCASE = 0             # the showcase layout the film follows (config data.showcase[0]: agent 4, key 1, door 9)
@@ -52,6 +53,7 @@ class SegmentScene(Scene):
         self.rec = load_recording(Path(self.context.recording))
         self.rng = random.Random(zlib.crc32(f"{self.context.seed}/{self.segment}".encode()))
         self.camera.background_color = PALETTE.background
+        self.layout = LayoutLog() if os.environ.get(LAYOUT_VAR) else None   # composition checks (scenes/layout.py)
 
     def construct(self):
         self.add(self.header())
@@ -83,6 +85,16 @@ class SegmentScene(Scene):
         if MOTION.reduced:
             kwargs["rate_func"] = cut
         super().play(*animations, **kwargs)
+        self.look()
+
+    def wait(self, *args, **kwargs):
+        self.look()
+        super().wait(*args, **kwargs)
+
+    def look(self) -> None:
+        """Check the composition of what is on screen now (when the render stage asks for it)."""
+        if self.layout is not None:
+            self.layout.look(self.mobjects, self.now)
 
     # --- the narration clock -----------------------------------------------------------------------------------
     @property
@@ -133,3 +145,6 @@ class SegmentScene(Scene):
             raise UserError(f"scenes: {type(self).__name__} ({self.segment}) runs {overrun:.2f} s past its "
                                 f"narration of {self.length:.2f} s")
         self.wait_until_time(self.length)
+        if self.layout is not None:
+            self.look()
+            self.layout.write()

@@ -10,6 +10,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, Fa
                    Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
+from scenes.layout import stacks_on
 from scenes.style import MOTION, PALETTE, SIZE, mono, switch, text
 
 
@@ -47,14 +48,16 @@ class WorldTrack(VGroup):
                               for _ in range(n_cells)]).arrange(buff=cell * 0.1)
         self.add(self.cells)
         if numbers:
-            self.numbers = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).scale(min(1, cell))
-                                    .next_to(c, DOWN, buff=0.12) for i, c in enumerate(self.cells)])
+            self.numbers = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).next_to(c, DOWN, buff=0.12)
+                                    for i, c in enumerate(self.cells)])
             self.add(self.numbers)
         agent, key_cell, door_cell = layout
         self.door = Door(cell * 0.75).move_to(self.cells[door_cell])
         self.key = key(cell * 0.5).move_to(self.cells[key_cell])
         self.agent = person(cell * 0.7).move_to(self.cells[agent]).set_z_index(2)   # always above the door
         self.key.set_z_index(3)                                                      # carried above the head
+        stacks_on(self.agent, self.key, self.door)   # standing on the key's cell or at the door is the story
+        stacks_on(self.key, self.door)               # (and the carried key arrives at the door)
         self.add(self.door, self.key, self.agent)
         self.position, self.holding = agent, False
         self.visits: dict[int, int] = {}
@@ -74,7 +77,7 @@ class WorldTrack(VGroup):
         """Put everything back at a layout's start, without animation (the next episode on the same track)."""
         agent, key_cell, door_cell = layout
         self.layout, self.position, self.holding, self.visits = list(layout), agent, False, {}
-        self.agent.move_to(self.cells[agent])
+        self.agent.move_to(self.cells[agent]).set_opacity(1)
         self.key.become(key(self.cell * 0.5).move_to(self.cells[key_cell]))
         self.door.become(Door(self.cell * 0.75).move_to(self.cells[door_cell]))
         if self.chip:
@@ -100,12 +103,16 @@ class WorldTrack(VGroup):
                 anims.append(self.chip.set_holding(True))
             return AnimationGroup(*anims, run_time=run_time)
         if event == "opened":
-            # the key fades but stays in the scene (reset brings it back); the agent steps aside to show the door
+            # the key is used up and the agent walks out through the door, so the open door shows whole; both stay
+            # in the scene (reset brings them back)
+            outward = RIGHT if self.position == self.n_cells - 1 else LEFT
             return AnimationGroup(Transform(self.door, self.door.opened()), self.key.animate.set_opacity(0),
-                                  self.agent.animate.shift(LEFT * self.cell * 0.3), run_time=run_time)
+                                  self.agent.animate.shift(outward * self.cell * 0.6).set_opacity(0),
+                                  run_time=run_time)
         # A failed pick or open: the action bounces off, with a red cross where it happened.
         at = self.door if event == "locked" and self.position == self.layout[2] else self.agent
-        cross = red_cross(self.cell * 0.5).move_to(at.get_center()).set_z_index(4)   # above the agent
+        cross = stacks_on(red_cross(self.cell * 0.5).move_to(at.get_center()).set_z_index(4),   # above the agent
+                          self.agent, self.door, self.key)
         return Succession(FadeIn(cross, run_time=run_time * 0.4), FadeOut(cross, run_time=run_time * 0.6))
 
     def visit_dot(self, cell: int) -> Dot:

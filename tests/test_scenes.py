@@ -17,7 +17,7 @@ from pipeline import render
 from pipeline.ffmpeg import probe
 from pipeline.fill import Facts, fill_script
 from pipeline.marks import caption_words, mark_positions, mark_times, strip_marks
-from pipeline.render import Quality, manim_command, render_scene
+from pipeline.render import Quality, layout_lines, manim_command, render_scene
 from pipeline.review import frame_at
 
 LOW = Quality(256, 144, 10)
@@ -87,8 +87,9 @@ def picture_changes(seg_id: str, clip, seconds: float) -> list[str]:
 
 @pytest.mark.slow
 def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(recording_dir, tmp_path):
-    """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, and its control
-    frames match the stored ones (two Manim processes at a time, at 256×144)."""
+    """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, its control
+    frames match the stored ones, and its composition checks find nothing (two Manim processes at a time, at
+    256×144)."""
     scenes = [seg for seg in load_storyboard(check_files=False) if seg.visual == "scene"]
 
     def problem(seg) -> list[str]:
@@ -100,7 +101,8 @@ def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(record
         info = probe(clip)
         size = (info["video"]["width"], info["video"]["height"])
         return ([] if size == (256, 144) else [f"{seg.id}: rendered at {size}"]) + \
-            picture_changes(seg.id, clip, narration["seconds"])
+            picture_changes(seg.id, clip, narration["seconds"]) + \
+            layout_lines(seg.id, clip)
 
     with ThreadPoolExecutor(2) as pool:
         problems = [p for found in pool.map(problem, scenes) for p in found]
