@@ -82,14 +82,27 @@ def snapshot(run: Run, model, out_dir: Path, index: int, label: str, stage: str,
 
 
 def followed_story(run: Run, result: dict, out_dir: Path) -> list[dict]:
-    """The snapshots of the followed HRM run, rebuilt from the weights its job kept after every epoch."""
+    """The snapshots of the followed HRM run, rebuilt from the weights its job kept after every epoch, each with how
+    far the Planner's and the Doer's weights moved since the snapshot before (the film's weight nudge)."""
     model = run.new_model("hrm")
-    snaps = [snapshot(run, model, out_dir, 0, "untrained", "init", 0)]
+    snaps = [snapshot(run, model, out_dir, 0, "untrained", "init", 0) | {"weight_change": weight_change(model, model)}]
+    before = run.new_model("hrm")
     for epoch, weights in enumerate(result["weights"]):
+        before.load_state_dict(model.state_dict())
         model.load_state_dict(weights)
         snaps.append(snapshot(run, model, out_dir, 1 + epoch, "after base stage" if epoch == 0 else f"epoch {epoch}",
-                              "base" if epoch == 0 else "finetune", epoch))
+                              "base" if epoch == 0 else "finetune", epoch)
+                     | {"weight_change": weight_change(before, model)})
     return snaps
+
+
+def weight_change(before, after) -> dict[str, float]:
+    """For the Planner and the Doer: the size of the weight update from `before` to `after`, relative to the
+    weights' size before (‖Δθ‖ / ‖θ‖)."""
+    def flat(params) -> torch.Tensor:
+        return torch.cat([p.detach().flatten() for p in params])
+    return {part: float((flat(getattr(after, f"{part}_params")) - flat(getattr(before, f"{part}_params"))).norm()
+                        / flat(getattr(before, f"{part}_params")).norm()) for part in ("planner", "doer")}
 
 
 def final_record(cfg: Settings, result: dict, out_dir: Path) -> dict:

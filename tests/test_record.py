@@ -1,6 +1,8 @@
 """The recording the film is made from: it learns, it replays, it is deterministic."""
 import json
 
+import torch
+
 from core.settings import load_settings
 from model import record
 from model.study import VARIANTS
@@ -80,6 +82,22 @@ def test_learning_shows_in_the_curves(recording):
     assert hrm[-1]["heldout_success"] > recording["summary"]["untrained"]["heldout_success"] + 0.5
     assert len(recording["snapshots"]) >= 10
     assert [s["index"] for s in recording["snapshots"]] == list(range(len(recording["snapshots"])))
+
+
+def test_the_weight_nudge_is_the_update_between_checkpoints(recording, recording_dir):
+    """Each snapshot's weight_change is ‖Δθ‖ / ‖θ‖ of the Planner (H block and sub-goal head) since the snapshot
+    before, recomputed here from the two checkpoints; fine-tuning moves both modules."""
+    snaps = recording["snapshots"]
+    assert snaps[0]["weight_change"] == {"planner": 0.0, "doer": 0.0}
+    assert all(s["weight_change"]["planner"] > 0 and s["weight_change"]["doer"] > 0 for s in snaps[1:])
+
+    def planner(snap) -> torch.Tensor:
+        state = torch.load(recording_dir / "checkpoints" / snap["checkpoint"])["state_dict"]
+        return torch.cat([v.flatten() for k, v in state.items() if k.startswith(("H.", "readout.planner."))])
+
+    for before, after in zip(snaps[1:], snaps[2:]):
+        expected = float((planner(after) - planner(before)).norm() / planner(before).norm())
+        assert abs(after["weight_change"]["planner"] - expected) < 1e-4
 
 
 def test_every_recorded_action_replays_to_the_recorded_outcome(recording):
