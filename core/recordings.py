@@ -11,6 +11,10 @@ from core.files import read_json
 from core.paths import MODEL_DIR, PAPER
 
 RECORDING_FILES = ("summary", "curves", "snapshots", "finals", "dataset")
+# What a recording holds that the run measured about itself rather than learned: how long it took. It differs between
+# two identical runs, so it is left out of what the scenes read, and with it out of their cache keys (which hold
+# only what a picture can draw). study.json (each job's seconds) is not read by the scenes at all.
+TIMING_FIELDS = {"summary": ("train_seconds",)}
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,22 @@ def recording_paths(directory: Path = MODEL_DIR) -> list[Path]:
     return [Path(directory) / f"{name}.json" for name in RECORDING_FILES]
 
 
+def read_recording_file(path: Path):
+    """One recording file as the scenes read it: without its timing fields."""
+    data = read_json(path, "recording (run `just train`)")
+    timing = TIMING_FIELDS.get(path.stem, ())
+    return {k: v for k, v in data.items() if k not in timing} if timing else data
+
+
 @cache
 def load_recording(directory: Path = MODEL_DIR) -> Recording:
-    files = {path.stem: read_json(path, "recording (run `just train`)") for path in recording_paths(directory)}
-    return Recording(**files)
+    return Recording(**{path.stem: read_recording_file(path) for path in recording_paths(directory)})
+
+
+def recording_content(directory: Path = MODEL_DIR) -> list:
+    """What the scenes can read of a recording, for a cache key: the files without timing fields as their content,
+    the others as paths (content_hash digests them without parsing)."""
+    return [read_recording_file(path) if path.stem in TIMING_FIELDS else path for path in recording_paths(directory)]
 
 
 def load_paper(path: Path = PAPER) -> dict:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.config import parse_section, read_yaml
+from core.config import parse_section, read_yaml_lines, where
 from core.errors import UserError
-from core.paths import SETTINGS, rel
+from core.paths import SETTINGS
 
 # --- the model stage -----------------------------------------------------------------------------------------------
 
@@ -136,51 +136,106 @@ CHOICES = {("voice", "backend"): ("piper", "espeak"), ("scenes", "theme"): ("dar
            ("avatar", "corner"): ("bottom_right", "bottom_left")}
 
 
-def validate(settings: Settings, path: Path) -> Settings:
-    """Checks across keys that no single field's type can express."""
-    where = rel(path)
+def at_least(low):
+    return (lambda v: v >= low), f"at least {low}"
+
+
+def above(low):
+    return (lambda v: v > low), f"above {low}"
+
+
+def between(low, high):
+    return (lambda v: low <= v <= high), f"between {low} and {high}"
+
+
+def share():
+    return (lambda v: 0 < v <= 1), "above 0 and at most 1"
+
+
+# The range of every numeric setting that has one, so that a value no stage can work with stops the run before any
+# work starts, naming the setting (not, minutes later, as a tool's error about something else).
+RANGES = {
+    ("world", "max_steps"): at_least(1),
+    **{("model", key): at_least(1) for key in ("hidden", "groups", "expansion", "h_cycles", "l_cycles",
+                                               "halt_max_steps")},
+    ("model", "halt_exploration"): between(0, 1),
+    **{("train", key): at_least(1) for key in ("base_steps", "base_examples", "epochs", "steps_per_epoch", "runs")},
+    ("train", "lr"): above(0), ("train", "warmup_steps"): at_least(0), ("train", "weight_decay"): at_least(0),
+    ("voice", "length_scale"): above(0), ("voice", "pad_start"): at_least(0), ("voice", "pad_end"): at_least(0),
+    **{("lint", key): at_least(1) for key in ("max_chars", "max_sentences", "warn_words")},
+    **{("video", key): at_least(2) for key in ("width", "height", "preview_width", "preview_height")},
+    ("video", "fps"): at_least(1), ("video", "preview_fps"): at_least(1), ("video", "jobs"): at_least(1),
+    ("video", "crf"): between(0, 51),                                   # x264's scale
+    ("music", "tail_seconds"): at_least(0), ("music", "duck_db"): at_least(0),
+    ("music", "loudness_lufs"): between(-70, -5), ("music", "true_peak_db"): between(-9, 0),   # loudnorm's limits
+    ("avatar", "scale"): share(),
+}
+EVEN = ("width", "height", "preview_width", "preview_height")      # H.264 in yuv420p halves both sizes for colour
+
+
+def validate(settings: Settings, path: Path, lines: dict[str, int] | None = None) -> Settings:
+    """Each numeric setting in its range, and checks across keys that no single field's type can express. `lines`
+    (from read_yaml_lines) puts the line of the setting in the message."""
+    def at(key: str) -> str:
+        return where(path, lines or {}, key)
+
+    for (section, key), (fits, allowed) in RANGES.items():
+        value = getattr(getattr(settings, section), key)
+        if not fits(value):
+            raise UserError(f"{at(f'{section}.{key}')}: '{section}.{key}' must be {allowed}, got {value}")
+    for key in EVEN:
+        value = getattr(settings.video, key)
+        if value % 2:
+            raise UserError(f"{at(f'video.{key}')}: 'video.{key}' must be even (H.264 video needs even sizes), got "
+                            f"{value}")
     n = settings.world.n_cells
     if n < 3:
-        raise UserError(f"{where}: 'world.n_cells' must be at least 3 (agent, key and door need cells), got {n}")
+        raise UserError(f"{at('world.n_cells')}: 'world.n_cells' must be at least 3 (agent, key and door need cells), "
+                        f"got {n}")
     n_layouts = (n - 1) * (n - 2)
     data = settings.data
     if not 1 <= data.n_train < n_layouts:
-        raise UserError(f"{where}: 'data.n_train' = {data.n_train} must be between 1 and {n_layouts - 1}: "
-                        f"{n} cells give {n_layouts} layouts and some must stay held out")
+        raise UserError(f"{at('data.n_train')}: 'data.n_train' = {data.n_train} must be between 1 and "
+                        f"{n_layouts - 1}: {n} cells give {n_layouts} layouts and some must stay held out")
     for count in data.sweep:
-        if not 1 <= count < n_layouts:
-            raise UserError(f"{where}: 'data.sweep' entry {count} must be between 1 and {n_layouts - 1}")
+        if not isinstance(count, int) or not 1 <= count < n_layouts:
+            raise UserError(f"{at('data.sweep')}: 'data.sweep' entry {count} must be a whole number between 1 and "
+                            f"{n_layouts - 1}")
     if not 1 <= settings.train.sweep_runs <= settings.train.runs:
-        raise UserError(f"{where}: 'train.sweep_runs' must be between 1 and 'train.runs' ({settings.train.runs})")
+        raise UserError(f"{at('train.sweep_runs')}: 'train.sweep_runs' must be between 1 and 'train.runs' "
+                        f"({settings.train.runs})")
+    if not data.showcase:
+        raise UserError(f"{at('data.showcase')}: 'data.showcase' must list at least one [agent, key] layout: the "
+                        "film follows them through training")
     for agent_key in data.showcase:
-        if len(agent_key) != 2 or agent_key[0] == agent_key[1] or not all(0 <= c < n - 1 for c in agent_key):
-            raise UserError(f"{where}: 'data.showcase' entry {list(agent_key)} must be [agent, key]: two distinct "
-                            f"cells left of the door (0..{n - 2})")
+        if not isinstance(agent_key, tuple) or len(agent_key) != 2 or agent_key[0] == agent_key[1] or \
+                not all(isinstance(c, int) and 0 <= c < n - 1 for c in agent_key):
+            raise UserError(f"{at('data.showcase')}: 'data.showcase' entry {agent_key} must be [agent, key]: two "
+                            f"distinct cells left of the door (0..{n - 2})")
     if settings.model.hidden % settings.model.groups:
-        raise UserError(f"{where}: 'model.hidden' must be a multiple of 'model.groups'")
-    if settings.world.max_steps < 1 or settings.model.halt_max_steps < 1 or settings.train.epochs < 1:
-        raise UserError(f"{where}: 'world.max_steps', 'model.halt_max_steps' and 'train.epochs' must be positive")
+        raise UserError(f"{at('model.hidden')}: 'model.hidden' must be a multiple of 'model.groups'")
     for (section, key), allowed in CHOICES.items():
         value = getattr(getattr(settings, section), key)
         if value not in allowed:
-            raise UserError(f"{where}: '{section}.{key}' must be one of {', '.join(allowed)} (got {value!r})")
+            raise UserError(f"{at(f'{section}.{key}')}: '{section}.{key}' must be one of {', '.join(allowed)} "
+                            f"(got {value!r})")
     return settings
 
 
 def load_settings(path: Path = SETTINGS, **overrides) -> Settings:
     """Read the settings file; `overrides` (section=dict) patch it, e.g. for short test runs."""
     path = Path(path)
-    raw = read_yaml(path)
+    raw, lines = read_yaml_lines(path)
     for section, patch in overrides.items():
         raw[section] = {**raw.get(section, {}), **patch}
     values = {}
     for key, value in raw.items():
         if key == "seed":
             if not isinstance(value, int) or isinstance(value, bool):
-                raise UserError(f"{rel(path)}: 'seed' must be an integer")
+                raise UserError(f"{where(path, lines, 'seed')}: 'seed' must be an integer")
             values["seed"] = value
         elif key in SECTIONS:
-            values[key] = parse_section(path, key, SECTIONS[key], value)
+            values[key] = parse_section(path, key, SECTIONS[key], value, lines)
         else:
-            raise UserError(f"{rel(path)}: unknown key '{key}'")
-    return validate(Settings(**values), path)
+            raise UserError(f"{where(path, lines, key)}: unknown key '{key}'")
+    return validate(Settings(**values), path, lines)

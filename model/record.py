@@ -22,6 +22,7 @@ import torch
 from rich.progress import Progress
 
 from core.errors import UserError
+from core.lock import build_lock
 from core.paths import MODEL_DIR, SETTINGS
 from core.settings import Settings, load_settings
 from model.data import AGENT, DOOR, HOLDING, KEY
@@ -221,32 +222,41 @@ def replace_dir(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", type=Path, default=SETTINGS)
-    ap.add_argument("--out", type=Path, default=MODEL_DIR)
-    ap.add_argument("--quick", action="store_true", help="a short run for smoke tests (one seed, 3 short epochs)")
-    args = ap.parse_args(argv)
-    overrides = QUICK if args.quick else {}
-    try:
-        cfg = load_settings(args.config, **overrides)
-    except UserError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    tmp = args.out.with_name(args.out.name + ".tmp")
+def record_into(cfg: Settings, out: Path) -> dict:
+    """Train everything into a temporary folder next to `out`, then swap it into place; returns the summary."""
+    tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         summary = train_all(cfg, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    replace_dir(tmp, args.out)
+    replace_dir(tmp, out)
+    return summary
+
+
+def print_summary(summary: dict, out: Path) -> None:
     for v, metrics in summary["spread"].items():
         m = metrics["heldout_success"]
         print(f"{v:15s} held-out success over {len(m['values'])} seeds: mean {m['mean']:.1%}, "
               f"range {m['min']:.1%}–{m['max']:.1%}")
     print(f"the film follows seed {summary['seed']} ({summary['followed']['rule']}); "
-          f"trained in {summary['train_seconds']:.0f} s → {args.out}")
+          f"trained in {summary['train_seconds']:.0f} s → {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--config", type=Path, default=SETTINGS)
+    ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument("--quick", action="store_true", help="a short run for smoke tests (one seed, 3 short epochs)")
+    args = ap.parse_args(argv)
+    try:
+        cfg = load_settings(args.config, **(QUICK if args.quick else {}))
+        with build_lock(args.out.parent):    # the folder the recording is written into (build/ by default)
+            print_summary(record_into(cfg, args.out), args.out)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -16,15 +16,14 @@ Variants (what each one tests, and how it could fail):
 """
 from __future__ import annotations
 
-import multiprocessing
 import statistics
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 
 import torch
 from rich.progress import Progress
 
+from core.processes import worker_pool
 from core.settings import Settings
 from model.checks import mechanism
 from model.run import Run
@@ -141,8 +140,7 @@ def run_study(cfg: Settings, workers: int, progress: Progress) -> tuple[dict, li
     {(base, seed): (weights, curve)} and the fine-tuning results in plan order."""
     jobs = plan(cfg)
     bases = sorted({(j.base, j.seed) for j in jobs if j.base})
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+    with worker_pool(workers) as pool:      # spawned workers that die with this process
         task = progress.add_task("base stages", total=len(bases))
         base_results = {}
         for base, seed, weights, rows, seconds in pool.map(base_job, [cfg] * len(bases), *zip(*bases)):

@@ -21,12 +21,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from core.context import CONTEXT_VAR
 from core.errors import UserError
 from core.files import atomic_output, content_hash, read_json, write_json
+from core.lock import build_lock
 from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
 from pipeline.review import labelled_grid
-from pipeline.common import made_once, run_tool
+from pipeline.common import made_once, require_tool, run_tool
 from pipeline.narrate import narrate
 
 CACHE = BUILD / "cache"
@@ -34,6 +35,7 @@ FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
 GIF = FILM.with_suffix(".gif")
 PREVIEW_DIR = BUILD / "preview"
 CONTACT_SHEET = BUILD / "contact-sheet.png"
+FILM_TOOLS = ("ffmpeg", "ffprobe")
 GIF_SEGMENT = "09-task-trained"     # the trained agent's clean run, as a GIF for the description
 console = Console(stderr=True)
 
@@ -65,9 +67,10 @@ def ensure_recording(quick: bool = False, force: bool = False) -> None:
         return
     console.print("[bold]train[/] recording the model's learning…")
     from model import record
-    if record.main(["--out", str(MODEL_DIR)] + (["--quick"] if quick else [])) != 0:
-        raise UserError("model: training failed (see above)")
-    stamp.write_text(key)
+    settings = load_settings(**(record.QUICK if quick else {}))
+    with build_lock():                  # also when called on its own (`just refresh-frames`)
+        record.print_summary(record.record_into(settings, MODEL_DIR), MODEL_DIR)
+        stamp.write_text(key)
 
 
 # --- visuals -------------------------------------------------------------------------------------------------------
@@ -297,6 +300,30 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
     return CONTACT_SHEET
 
 
+def run_command(args) -> None:
+    """One CLI command, with the build folder held. Every command but train and context needs ffmpeg: checked
+    before any work, so a missing tool is found in the first second, not after minutes of rendering."""
+    if args.command not in ("train", "context"):
+        for tool in FILM_TOOLS:
+            require_tool(tool)
+    if args.command == "render":
+        quality = render.preview_quality() if args.preview_quality else None
+        report = render_film(args.quick, quality, args.only)
+        console.print(f"[green]done[/] {rel(FILM)}: {report['seconds']['video']:.1f} s, "
+                      f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}")
+    elif args.command == "train":
+        ensure_recording(args.quick, force=True)
+    elif args.command == "preview":
+        console.print(f"[green]done[/] {rel(preview(args.segment))}")
+    elif args.command == "context":
+        print(f"export {CONTEXT_VAR}={scene_context(args.segment)}")
+    elif args.command == "review":
+        written = review.review(args.segments)
+        console.print(f"[green]done[/] {len(written)} sheets in {rel(review.REVIEW_DIR)}")
+    else:
+        console.print(f"[green]done[/] {rel(contact_sheet())}")
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     ap = argparse.ArgumentParser(prog="python -m pipeline.build", description=__doc__.splitlines()[0])
@@ -316,22 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--quick", action="store_true", help="short training (smoke runs)")
     args = ap.parse_args(argv)
     try:
-        if args.command == "render":
-            quality = render.preview_quality() if args.preview_quality else None
-            report = render_film(args.quick, quality, args.only)
-            console.print(f"[green]done[/] {rel(FILM)}: {report['seconds']['video']:.1f} s, "
-                          f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}")
-        elif args.command == "train":
-            ensure_recording(args.quick, force=True)
-        elif args.command == "preview":
-            console.print(f"[green]done[/] {rel(preview(args.segment))}")
-        elif args.command == "context":
-            print(f"export {CONTEXT_VAR}={scene_context(args.segment)}")
-        elif args.command == "review":
-            written = review.review(args.segments)
-            console.print(f"[green]done[/] {len(written)} sheets in {rel(review.REVIEW_DIR)}")
-        else:
-            console.print(f"[green]done[/] {rel(contact_sheet())}")
+        with build_lock():
+            run_command(args)
     except verify.VerifyError as err:
         console.print("\n".join(err.problems), markup=False)
         return 1

@@ -2,8 +2,8 @@
 
 A placeholder is `{name}` or `{name|filter}`. `name` is a dotted path into build/model/summary.json
 (`hrm.heldout_success`, `n_train`) or `paper.<key>`, the `value` of a figure in config/paper.yaml. Filters:
-`pct` (a fraction → whole percent), `int` (round half up), `dec1` (one decimal), `approx` (two significant digits);
-no filter reads an integral value as `int` and any other as `dec1`.
+`pct` (a share from 0 to 1 → whole percent), `int` (round half up), `dec1` (one decimal), `approx` (two significant
+digits); no filter reads an integral value as `int` and any other as `dec1`.
 """
 from __future__ import annotations
 
@@ -91,6 +91,20 @@ def say_number(x: float, filter_name: str | None = None) -> str:
     return FILTERS[filter_name](x)
 
 
+# Every spelling is one or more of the words above, and no word is shorter than "one"
+SHORTEST_NUMBER = min(len(word) for word in ONES + TENS if word != "_")
+
+
+def spelled_lengths(filter_name: str | None) -> tuple[int, int | None]:
+    """The fewest and most characters a number can be spelled in by a filter, whatever its value (None: no most,
+    as for any whole number). A share (pct, which only takes 0 to 1) spans "one percent" to "seventy-seven
+    percent" (11 to 21 characters)."""
+    if filter_name == "pct":
+        spelled = [len(FILTERS["pct"](k / 100)) for k in range(101)]
+        return min(spelled), max(spelled)
+    return SHORTEST_NUMBER, None
+
+
 # --- placeholders ---------------------------------------------------------------------------------------------------
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -171,7 +185,10 @@ class Facts:
         """The placeholder's words. The filter is checked first, so a bad one shows even without a recording."""
         if ph.filter is not None and ph.filter not in FILTERS:
             raise Unfillable(f"unknown placeholder {ph.raw} (filter '{ph.filter}'; known: {', '.join(FILTERS)})")
-        return say_number(self.value(ph), ph.filter)
+        value = self.value(ph)
+        if ph.filter == "pct" and not 0 <= value <= 1:    # what spelled_lengths assumes of a share
+            raise Unfillable(f"placeholder {ph.raw} is {value}, not a share between 0 and 1")
+        return say_number(value, ph.filter)
 
 
 def spoken(text: str) -> str:

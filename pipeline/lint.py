@@ -4,7 +4,9 @@
 
 Rules that depend only on the wording (punctuation, acronyms, digits, sentence count) run on the template itself, so
 line:col point into the file; placeholder fills are lowercase number words and cannot break them. Rules that
-depend on length run on the filled text. Without build/model/summary.json, measured placeholders count as one word.
+depend on length run on the filled text. Without build/model/summary.json, a measured placeholder counts as one word
+in a sentence, and for the text's length as the fewest to the most characters its filter can spell (an error only
+if too long whatever the numbers, a warning where the numbers decide).
 Cue marks (`[name]`, pipeline/marks.py) are invisible to those rules; the CUE rules check them against the code of
 the segment's scene: every mark it asks for is in the script, every mark in the script is used.
 """
@@ -20,7 +22,8 @@ from core.errors import UserError
 from core.paths import PAPER, SCRIPTS, STORYBOARD, rel
 from core.settings import LintSettings, load_settings
 from core.storyboard import Segment, load_storyboard
-from pipeline.fill import SUMMARY, Facts, NoMeasurement, Unfillable, mask, placeholders, position
+from pipeline.fill import (SUMMARY, Facts, NoMeasurement, Unfillable, mask, placeholders, position,
+                           spelled_lengths)
 from pipeline.marks import NAME, blank_marks, find_marks, scene_marks, strip_marks
 
 SENTENCE = re.compile(r"[^.?!]+[.?!]*")
@@ -118,6 +121,34 @@ def _marks(path: Path, text: str, seg: Segment | None) -> list[Finding]:
     return found
 
 
+def _filled(text: str, words: dict) -> str:
+    """The spoken text: each placeholder replaced by its words, without cue marks."""
+    for ph in sorted(words, key=lambda p: -p.start):   # from the end, so earlier offsets stay valid
+        text = text[:ph.start] + words[ph] + text[ph.end:]
+    return strip_marks(text)
+
+
+def _length(path: Path, text: str, words: dict, max_chars: int) -> list[Finding]:
+    """TTS001 on the filled text. A placeholder without a measured value (no recording yet) counts from the fewest
+    to the most characters its filter can spell: too long even at the fewest is an error, short enough even at the
+    most passes, and in between a warning says the length is not yet known; so it never disagrees with the rule on
+    the filled text."""
+    unmeasured = [ph for ph, w in words.items() if w is None]
+    stand_in = len(_filled(text, {ph: w or "x" for ph, w in words.items()})) - len(unmeasured)   # "x": one word
+    spans = [spelled_lengths(ph.filter) for ph in unmeasured]
+    fewest = stand_in + sum(low for low, _ in spans)
+    most = None if any(high is None for _, high in spans) else stand_in + sum(high for _, high in spans)
+    if fewest > max_chars:
+        what = f"at least {fewest} characters after filling, whatever the numbers" if unmeasured else \
+            f"{fewest} characters after filling"
+        return [Finding.at(path, text, 0, "TTS001", f"too long: {what} (max {max_chars})")]
+    if most is not None and most <= max_chars:
+        return []
+    reach = f"{fewest} to {most}" if most is not None else f"at least {fewest}"
+    return [Finding.at(path, text, 0, "TTS001", f"length unknown until the numbers are measured: {reach} "
+                       f"characters after filling (max {max_chars}); run just train to check it", warning=True)]
+
+
 def lint_text(path: Path, text: str, facts: Facts, rules: LintSettings, seg: Segment | None = None) -> list[Finding]:
     """Every finding of one script; `seg`, the storyboard segment it narrates, adds the checks of its cue marks."""
     if not strip_marks(text):
@@ -133,13 +164,8 @@ def lint_text(path: Path, text: str, facts: Facts, rules: LintSettings, seg: Seg
                                 f"{len(raw_sentences)} sentences (max {rules.max_sentences})"))
     if any(f.rule == "TTS008" for f in found):
         return found              # lengths are meaningless until every placeholder can be filled
-    filled = text
-    for ph in sorted(words, key=lambda p: -p.start):   # from the end, so earlier offsets stay valid
-        filled = filled[:ph.start] + (words[ph] or ph.raw) + filled[ph.end:]
-    filled = strip_marks(filled)
-    if len(filled) > rules.max_chars:
-        found.append(Finding.at(path, text, 0, "TTS001", f"too long: {len(filled)} characters after filling "
-                                                         f"(max {rules.max_chars})"))
+    found += _length(path, text, words, rules.max_chars)
+    filled = _filled(text, {ph: w or ph.raw for ph, w in words.items()})   # unmeasured: one word each
     # fills hold no sentence ends, so filled and template sentences pair up one to one
     for (offset, _), (_, sentence) in zip(raw_sentences, sentences(filled)):
         n_words = len(sentence.split())
@@ -178,7 +204,8 @@ def report(scripts: list[tuple[Path, Segment | None]], facts: Facts, rules: Lint
     out = out or sys.stdout
     if not facts.measured:
         print(f"note: {rel(facts.summary_path)} is missing, so measured placeholders were checked as single words "
-              "(run just train to lint the filled text)", file=out)
+              "and lengths by the numbers' shortest and longest spellings (run just train to lint the filled text)",
+              file=out)
     errors = warnings = 0
     for path, seg in scripts:
         for finding in lint_text(Path(path), _read(path), facts, rules, seg):

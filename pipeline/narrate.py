@@ -27,6 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from core.errors import UserError
 from core.files import atomic_output, content_hash, read_json, write_json
+from core.lock import build_lock
 from core.paths import BUILD, NARRATION_DIR, PAPER, SCRIPTS, STORYBOARD, rel
 from core.settings import Settings, VoiceSettings, load_settings
 from core.storyboard import Segment, find_segment
@@ -233,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     console, started = Console(), time.monotonic()
     try:
-        timings, spoken = narrate(load_settings(), only=args.only, backend=args.backend, console=console)
+        with build_lock():
+            timings, spoken = narrate(load_settings(), only=args.only, backend=args.backend, console=console)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -3,7 +3,8 @@
 The stage first writes the segment's scene context (core/context.py: its length, cue mark times, the segments of its
 part, theme, seed, links, cited figures), named by its content; the scene reads only that file and the recording.
 The cache key holds everything the picture depends on: the scene's own file, the scenes toolkit and the core modules
-it imports, the recording, the context file, the resolution and the frame rate. A clip whose key is unchanged is
+it imports, the recording as the scenes read it (without how long training took), the context file, the resolution
+and the frame rate. A clip whose key is unchanged is
 reused; a clip is written under a temporary name and renamed only when Manim finished and its length checks out.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.context import CONTEXT_VAR, ERROR_VAR, LAYOUT_VAR, SceneContext, read_
 from core.errors import UserError
 from core.files import atomic_output, content_hash
 from core.paths import BUILD, MODEL_DIR, NARRATION_DIR, ROOT, rel
-from core.recordings import load_paper, recording_paths
+from core.recordings import load_paper, recording_content
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline.common import run_tool
@@ -81,8 +82,8 @@ def scene_key(seg: Segment, quality: Quality, context: Path) -> str:
     """What the picture of a segment depends on: its code, the toolkit, the recording, its context, the size."""
     code = [seg.scene_file, *(ROOT / "scenes" / f"{name}.py" for name in TOOLKIT),
             *sorted((ROOT / "core").glob("*.py"))]
-    recording = recording_paths(Path(read_context(context).recording))
-    return content_hash("scene-v2", seg.scene, code, MANIM_CFG, recording, context, quality.__dict__)
+    recording = recording_content(Path(read_context(context).recording))
+    return content_hash("scene-v3", seg.scene, code, MANIM_CFG, recording, context, quality.__dict__)
 
 
 def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:

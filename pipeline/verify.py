@@ -5,8 +5,8 @@
 Reads only the film, the narration (build/narration/timings.json and the WAVs it lists) and the film's layout
 (build/hrm-explainer.json), and checks what is in the film, whatever made it:
 
-- the file: no segment missing (length = segments + tail), audio and video the same length (within a frame),
-  loudness on target (±1 LU), true peak ≤ -1 dBTP;
+- the file: every frame and sound packet decodes without an error, no segment missing (length = segments + tail),
+  audio and video the same length (within a frame), loudness on target (±1 LU), true peak ≤ -1 dBTP;
 - the sound, decoded once: each narrated segment's own WAV is looked for around its planned start (normalised
   cross-correlation) and must be found there within one frame; no narration may be heard on a music-only segment
   (the title) or in the tail; the music bed must play there and under the narration's pauses, at the levels the
@@ -19,6 +19,7 @@ Each problem is one line; the report holds the numbers either way.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -27,14 +28,14 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserError
-from core.files import read_json, write_json
+from core.files import file_digest, read_json, write_json
 from core.paths import BUILD, NARRATION_DIR, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline.assemble import (DUCK_HOLD, FILM, LEVEL_WINDOW, Placement, level_db, read_layout, speech_windows,
                                window_levels)
 from pipeline.captions import SRT, VTT, Cue, read_srt
-from pipeline.ffmpeg import ANALYSIS_RATE, decode_mono, measure_loudness, probe
+from pipeline.ffmpeg import ANALYSIS_RATE, decode_errors, decode_mono, measure_loudness, probe
 from pipeline.metadata import THUMBNAIL, YOUTUBE_MD, Chapter, chapter_problems, read_chapters
 
 REPORT = BUILD / "report.json"
@@ -57,6 +58,7 @@ QUIET_DB = -50.0            # a narration window this far below the narration's 
 # films above the title came within 0.7 dB of its level, all pauses together within 1.2 dB, one segment's pauses
 # within 2.3 dB. Wide enough for that, far narrower than the duck (12 dB) or a missing bed (-90 dB and below).
 BED_TOLERANCE = 3.0
+DECODE_ERRORS_KEPT = 20     # of the decoder's error lines, the report keeps the first few (one damage gives several)
 
 
 class VerifyError(UserError):
@@ -329,6 +331,23 @@ def cue_timing_problems(cues: list[Cue], words: list[dict], seg_id: str, start: 
     return problems
 
 
+# --- decoding ---------------------------------------------------------------------------------------------------------
+
+def decode_check(film: Path, seconds: float, report_path: Path) -> dict:
+    """The decoder's errors over the whole film: {"sha256" of the film, "count", "errors" (the first few)}. The
+    answer for these exact bytes is kept in the report, so verifying an unchanged film again (`just verify` after
+    `just render`) skips the decoding, most of verification's work (13-17 core-seconds for 4 minutes at 1080p)."""
+    digest = file_digest(film)
+    try:
+        earlier = read_json(report_path).get("decoding") if Path(report_path).exists() else None
+    except UserError:
+        earlier = None          # an unreadable report is rewritten below
+    if earlier and earlier.get("sha256") == digest:
+        return earlier
+    errors = decode_errors(film, seconds, os.cpu_count() or 1)
+    return {"sha256": digest, "count": len(errors), "errors": errors[:DECODE_ERRORS_KEPT]}
+
+
 # --- the whole film ---------------------------------------------------------------------------------------------------
 
 def narration_wavs(timings: dict, narration_dir: Path) -> dict[str, Path]:
@@ -391,11 +410,15 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
     if sync_error is not None and sync_error > frame:
         problems.append(f"{rel(film)}: audio lasts {audio['duration']:.3f} s, video {video['duration']:.3f} s "
                         f"(A/V drift {sync_error:.3f} s > one frame)")
-    with ThreadPoolExecutor(1) as pool:         # the loudness meter on one core while the other listens
+    with ThreadPoolExecutor(2) as pool:         # decoding, the loudness meter and listening share the cores
+        decoding = pool.submit(decode_check, film, length, report_path)
         loudness = pool.submit(measure_loudness, film) if audio else None
         sound, content, heard = (sound_problems(film, segments_expected, timings, narration_dir, settings, storyboard)
                                  if audio else ([], {}, {}))
         loudness = loudness.result() if loudness else {}
+        decoded = decoding.result()
+    if decoded["count"]:
+        problems.append(f"{rel(film)}: {decoded['count']} decode error(s), first: {decoded['errors'][0]}")
     target = settings.music.loudness_lufs
     if audio and abs(loudness["input_i"] - target) > LOUDNESS_TOLERANCE:
         problems.append(f"{rel(film)}: loudness {loudness['input_i']:.1f} LUFS, target {target} ± "
@@ -409,6 +432,7 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
         "film": rel(film), "ok": not problems, "problems": problems,
         "seconds": {"video": video and video["duration"], "audio": audio and audio["duration"], "expected": expected},
         "av_sync_error_s": sync_error,
+        "decoding": decoded,
         "loudness": loudness and {"integrated_lufs": loudness["input_i"], "true_peak_dbtp": loudness["input_tp"],
                                   "range_lu": loudness["input_lra"]},
         "segments": [{**asdict(p), "narration_seconds": narration.get(p.id)} for p in segments_expected],

@@ -3,6 +3,7 @@ earlier finished work. The CLIs run on a copy of the project, so the real config
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,13 +96,15 @@ def test_placeholder_without_a_measured_value(project):
     assert "scripts/09-task-trained.txt:1:" in proc.stdout and "hrm.no_such_metric" in proc.stdout
 
 
-def test_missing_ffmpeg(project, tmp_path):
+@pytest.mark.parametrize("command", [["preview", "01"], ["render"]])
+def test_missing_ffmpeg_is_found_before_any_work(project, tmp_path, command):
     bin_dir = tmp_path / "bin"                  # a PATH with python and manim but no ffmpeg/ffprobe
     bin_dir.mkdir()
     for tool in ("python3",):
         (bin_dir / tool).symlink_to(shutil.which(tool))
-    line = one_line_error(run(project, "pipeline", "preview", "01", env={"PATH": str(bin_dir)}))
+    line = one_line_error(run(project, "pipeline", *command, env={"PATH": str(bin_dir)}))
     assert "ffmpeg" in line and "not found" in line and "just setup" in line
+    assert not (project / "build" / "narration").exists() and not (project / "build" / "cache").exists()
 
 
 def test_corrupt_cache_entry_is_rebuilt(project):
@@ -110,7 +113,7 @@ def test_corrupt_cache_entry_is_rebuilt(project):
     assert len(clips) == 1
     clips[0].write_bytes(clips[0].read_bytes()[:1000])          # truncated, as by a crash or a bad disk
     assert run(project, "pipeline", "preview", "01").returncode == 0
-    assert clips[0].stat().st_size > 1000                        # detected by its digest and made again
+    assert clips[0].stat().st_size > 1000                        # detected by its seal (size, digest), made again
     assert (project / "build" / "preview" / "01-title.mp4").stat().st_size > 1000
 
 
@@ -120,3 +123,23 @@ def test_bad_model_config_leaves_the_recording_alone(project):
     line = one_line_error(run(project, "model.record"))
     assert "world.n_cells" in line
     assert (project / "build" / "model" / "summary.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("old, new, command, key", [
+    ("  jobs: 2 ", "  jobs: 0 ", ["render"], "'video.jobs' must be at least 1"),
+    ("  preview_width: 854", "  preview_width: 0", ["preview", "06"], "'video.preview_width' must be at least 2"),
+    ("  fps: 30\n", "  fps: 0\n", ["render"], "'video.fps' must be at least 1"),
+    ("  width: 1920", "  width: 1921", ["render"], "'video.width' must be even"),
+    ("  n_cells: 10", "  n_cells: 2", ["train"], "'world.n_cells' must be at least 3"),
+    ("  showcase: [[4, 1], [5, 8], [4, 7], [5, 2], [0, 6], [8, 3], [2, 5], [7, 1]]", "  showcase: []", ["train"],
+     "'data.showcase' must list at least one"),
+    ("  crf: 18\n", "  crf: 18\n  fps: 24\n", ["render"], "duplicate key 'video.fps'"),
+])
+def test_a_bad_setting_is_one_line_naming_it_and_its_line_before_any_work(project, old, new, command, key):
+    settings = project / "config" / "settings.yaml"
+    edit(settings, old, new)
+    line = one_line_error(run(project, "pipeline", *command))
+    assert key in line and re.search(r"config/settings.yaml:\d+: ", line), line
+    number = int(re.search(r"settings.yaml:(\d+)", line)[1])
+    assert key.split("'")[1].split(".")[-1] in settings.read_text().splitlines()[number - 1]    # the right line
+    assert not (project / "build" / "narration").exists() and not (project / "build" / "cache").exists()

@@ -105,6 +105,52 @@ def test_without_a_recording_placeholders_count_as_words(tmp_path, capsys):
     assert out[2] == "1 file checked: 1 error, 0 warnings"
 
 
+def verdict(findings: list) -> str:
+    """What the length rule says: an error, a warning (not decided), or nothing."""
+    found = [f for f in findings if f.rule == "TTS001"]
+    return "pass" if not found else "warning" if found[0].warning else "error"
+
+
+@pytest.mark.parametrize("prefix", range(160, 200, 3))
+def test_without_a_recording_the_length_rule_never_disagrees_with_the_filled_text(tmp_path, prefix):
+    """A share is spelled in 11 to 21 characters ("one percent" … "seventy-seven percent"): the rule without a
+    recording is an error only if every share is too long, passes only if every share fits, else warns."""
+    text = "a" * prefix + " {share|pct}."
+    unmeasured = verdict(lint.lint_text(Path("x.txt"), text, Facts(tmp_path / "missing.json"), RULES))
+    filled = set()
+    for share in (0.0, 0.01, 0.5, 0.77, 1.0):
+        summary = tmp_path / f"{share}.json"
+        summary.write_text(f'{{"share": {share}}}')
+        filled.add(verdict(lint.lint_text(Path("x.txt"), text, Facts(summary), RULES)))
+    assert filled <= {"pass", "error"}
+    assert unmeasured == ("warning" if filled == {"pass", "error"} else filled.pop())
+
+
+def test_without_a_recording_a_whole_number_leaves_the_length_to_the_filled_text(tmp_path):
+    facts = Facts(tmp_path / "missing.json")
+    [finding] = lint.lint_text(Path("x.txt"), "It took {steps|int} steps.", facts, RULES)
+    assert finding.warning and finding.format() == ("x.txt:1:1: TTS001 warning: length unknown until the numbers "
+                                                    "are measured: at least 18 characters after filling (max 200); "
+                                                    "run just train to check it")
+    assert verdict(lint.lint_text(Path("x.txt"), "a" * 197 + " {steps}.", facts, RULES)) == "error"   # 202 at "one"
+
+
+def test_a_share_outside_zero_to_one_cannot_be_read_as_a_percent(tmp_path):
+    summary = tmp_path / "summary.json"
+    summary.write_text('{"share": 1.5}')
+    [finding] = lint.lint_text(Path("x.txt"), "It solved {share|pct}.", Facts(summary), RULES)
+    assert finding.rule == "TTS008" and "not a share between 0 and 1" in finding.message
+
+
+def test_a_fresh_clone_passes_the_length_rule(tmp_path):
+    scripts = [(script, seg) for seg, script in lint.narrated_scripts(STORYBOARD, SCRIPTS)]
+    facts = Facts(tmp_path / "missing.json")
+    rules = load_settings().lint
+    errors = [f.format() for path, seg in scripts for f in lint.lint_text(path, path.read_text(), facts, rules)
+              if f.rule == "TTS001" and not f.warning]
+    assert errors == []
+
+
 # --- the command line ----------------------------------------------------------------------------------------------
 
 def run_cli(capsys, *args):

@@ -1,0 +1,236 @@
+"""Faults a careful user meets: a cache entry damaged in place, a film that does not decode, two runs on one build
+folder, a retrain that only took another time, a killed training run. Each by its mechanism, with real files and
+real processes, in a few seconds."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from media_samples import clip
+
+from core.context import SceneContext, write_context
+from core.lock import build_lock
+from core.paths import ROOT
+from core.recordings import RECORDING_FILES, load_recording
+from core.settings import MusicSettings, Settings, VideoSettings
+from core.storyboard import load_storyboard
+from pipeline import render, verify
+from pipeline.assemble import Placement
+from pipeline.common import made_once
+from pipeline.ffmpeg import decode_errors
+
+FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
+
+
+def keep_stat(path: Path, data: bytes) -> None:
+    """Rewrite a file in place keeping its size and modification time, as bit rot or a bad copy would."""
+    stat = path.stat()
+    assert len(data) == stat.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def flipped(data: bytes, at: int, count: int = 64) -> bytes:
+    return data[:at] + bytes(b ^ 0xFF for b in data[at:at + count]) + data[at + count:]
+
+
+# --- cache entries sealed by their digest ------------------------------------------------------------------------
+
+def test_a_cache_entry_with_flipped_bytes_is_rebuilt_though_size_and_mtime_are_kept(tmp_path):
+    made = []
+
+    def make(out: Path) -> None:
+        made.append(out)
+        out.write_bytes(b"a clip " * 1000)
+
+    entry = tmp_path / "clip.mp4"
+    made_once(entry, make)
+    made_once(entry, make)
+    assert len(made) == 1                                   # an intact entry is reused
+    keep_stat(entry, flipped(entry.read_bytes(), 3000))
+    made_once(entry, make)
+    assert len(made) == 2 and entry.read_bytes() == b"a clip " * 1000
+
+
+# --- the film decoded in full ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def film(tmp_path_factory) -> Path:
+    return clip(tmp_path_factory.mktemp("decode") / "film.mp4", 6.0, width=640, height=360)
+
+
+def damaged(film: Path, out: Path, where: float) -> Path:
+    """The film with bytes flipped at a share `where` of its picture data."""
+    data = film.read_bytes()
+    start = data.index(b"mdat") + 8
+    out.write_bytes(flipped(data, start + round(where * (len(data) - start - 200))))
+    return out
+
+
+def test_a_clean_film_decodes_without_errors(film):
+    assert decode_errors(film, 6.0, 2) == []
+
+
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.95])
+def test_damage_anywhere_in_the_film_is_found_by_the_stretches_decoded_side_by_side(film, tmp_path, where):
+    bad = damaged(film, tmp_path / "bad.mp4", where)
+    assert decode_errors(bad, 6.0, 1), "the damage must be one the decoder sees at all"
+    assert decode_errors(bad, 6.0, 3)
+
+
+def test_verification_reports_decode_errors_and_keeps_the_answer_for_these_bytes(film, tmp_path, monkeypatch):
+    bad = damaged(film, tmp_path / "bad.mp4", 0.5)
+    report = tmp_path / "report.json"
+    found = verify.decode_check(bad, 6.0, report)
+    assert found["count"] > 0 and found["errors"]
+    report.write_text(json.dumps({"decoding": found}))
+    monkeypatch.setattr(verify, "decode_errors", lambda *args: pytest.fail("decoded the same bytes again"))
+    assert verify.decode_check(bad, 6.0, report) == found
+    monkeypatch.undo()
+    assert verify.decode_check(film, 6.0, report)["count"] == 0          # other bytes: decoded afresh
+
+
+def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
+    settings = Settings(video=VideoSettings(width=640, height=360, fps=30), music=MusicSettings(tail_seconds=0.0))
+
+    def problems(path: Path) -> list[str]:
+        try:
+            verify.verify(path, [Placement("01-title", 0.0, 6.0)], {"segments": []}, [], [], settings,
+                          report_path=tmp_path / f"{path.stem}.json")
+        except verify.VerifyError as err:
+            return err.problems
+        return []
+
+    assert not [p for p in problems(film) if "decode error" in p]
+    bad = damaged(film, tmp_path / "bad.mp4", 0.5)
+    assert [p for p in problems(bad) if "decode error(s), first: [h264" in p]
+
+
+# --- one run per build folder ------------------------------------------------------------------------------------
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from core.lock import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def holder(folder: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_a_second_run_on_the_build_folder_stops_naming_the_first_runs_pid(tmp_path):
+    first = holder(tmp_path)
+    try:
+        second = subprocess.run([sys.executable, "-m", "pipeline", "preview", "01"], cwd=ROOT, capture_output=True,
+                                text=True, env={**os.environ, "HRM_BUILD": str(tmp_path)}, timeout=60)
+        lines = [line for line in second.stderr.splitlines() if line.strip()]
+        assert second.returncode == 1 and len(lines) == 1, second.stderr
+        assert f"another run (PID {first.pid})" in lines[0] and str(tmp_path) in lines[0]
+        assert not (tmp_path / "preview").exists() and not (tmp_path / "cache").exists()   # it did nothing
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
+    killed = holder(tmp_path)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert (tmp_path / ".lock").read_text().strip() == str(killed.pid)      # the file stays behind
+    with build_lock(tmp_path):
+        assert (tmp_path / ".lock").read_text().strip() == str(os.getpid())
+        with build_lock(tmp_path):                       # re-entrant: the chain may call a stage that locks
+            pass
+        other = subprocess.run([sys.executable, "-c", HOLD, str(tmp_path)], cwd=ROOT, capture_output=True,
+                               text=True, timeout=30)
+        assert other.returncode != 0 and f"another run (PID {os.getpid()})" in other.stderr
+    second = holder(tmp_path)                           # released when the block ends
+    second.kill()
+    second.wait()
+
+
+# --- scene keys hold what pictures draw --------------------------------------------------------------------------
+
+def fake_recording(folder: Path) -> Path:
+    folder.mkdir()
+    summary = json.loads(FAKE_SUMMARY.read_text())
+    (folder / "summary.json").write_text(json.dumps({**summary, "train_seconds": 417.98}))
+    for name in RECORDING_FILES[1:]:
+        (folder / f"{name}.json").write_text(json.dumps({"drawn": name}))
+    (folder / "study.json").write_text(json.dumps({"jobs": [{"variant": "hrm", "seconds": 16.1}]}))
+    return folder
+
+
+def edit_json(path: Path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_a_retrain_that_only_took_longer_keeps_every_scene_key_and_a_drawn_number_changes_it(tmp_path):
+    recording = fake_recording(tmp_path / "model")
+    seg = next(s for s in load_storyboard(check_files=False) if s.visual == "scene")
+    context = write_context(tmp_path / "context.json", SceneContext(
+        segment=seg.id, part=seg.part, part_segments=(seg.id,), seconds=5.0, script=None, marks={}, theme="dark",
+        reduced_motion=False, seed=7, recording=str(recording), links={}, paper={}))
+    quality = render.Quality(854, 480, 15)
+
+    def key() -> str:
+        return render.scene_key(seg, quality, context)
+
+    before = key()
+    edit_json(recording / "summary.json", lambda s: s.update(train_seconds=612.5))
+    edit_json(recording / "study.json", lambda s: s["jobs"][0].update(seconds=20.3))
+    assert key() == before
+    assert "train_seconds" not in load_recording(recording).summary        # so no scene can draw it
+    edit_json(recording / "summary.json", lambda s: s["hrm"].update(heldout_success=0.5))
+    assert key() != before
+
+
+# --- training workers die with their parent ----------------------------------------------------------------------
+
+POOL = """
+import multiprocessing, time
+from core.processes import worker_pool
+with worker_pool(2) as pool:
+    jobs = [pool.submit(time.sleep, 120) for _ in range(2)]
+    while len(multiprocessing.active_children()) < 2:
+        time.sleep(0.05)
+    print(*[p.pid for p in multiprocessing.active_children()], flush=True)
+    time.sleep(120)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")                      # a zombie has ended, it only waits to be reaped
+
+
+def test_killing_the_parent_of_a_worker_pool_ends_its_workers(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", POOL], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:                                     # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
