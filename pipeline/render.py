@@ -9,6 +9,7 @@ reused; a clip is written under a temporary name and renamed only when Manim fin
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -27,7 +28,6 @@ from pipeline.common import run_tool
 from pipeline.ffmpeg import probe
 
 MANIM_CFG = ROOT / "scenes" / "manim.cfg"     # fast, near-lossless intermediate encoding
-TOOLKIT = ("style", "segment", "track", "panel", "charts", "icons")
 MEDIA_DIR = BUILD / "cache" / "manim"
 CONTEXT_DIR = BUILD / "cache" / "contexts"
 
@@ -78,10 +78,26 @@ def context_file(context: SceneContext) -> Path:
     return path if path.exists() else write_context(path, context)
 
 
+def scene_modules(path: Path) -> list[Path]:
+    """A scene file and every module of the scenes package it imports, directly or through another (read from the
+    code, not run), so the key follows the code a picture really uses and no list has to be kept by hand."""
+    found, todo = set(), [Path(path)]
+    while todo:
+        file = todo.pop()
+        if file in found:
+            continue
+        found.add(file)
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            todo += [ROOT / f"{name.replace('.', '/')}.py" for name in names if name.startswith("scenes.")]
+    return sorted(found)
+
+
 def scene_key(seg: Segment, quality: Quality, context: Path) -> str:
-    """What the picture of a segment depends on: its code, the toolkit, the recording, its context, the size."""
-    code = [seg.scene_file, *(ROOT / "scenes" / f"{name}.py" for name in TOOLKIT),
-            *sorted((ROOT / "core").glob("*.py"))]
+    """What the picture of a segment depends on: its code (with the scene modules it imports), the shared plumbing,
+    the recording, its context, the size."""
+    code = [*scene_modules(seg.scene_file), *sorted((ROOT / "core").glob("*.py"))]
     recording = recording_content(Path(read_context(context).recording))
     return content_hash("scene-v3", seg.scene, code, MANIM_CFG, recording, context, quality.__dict__)
 

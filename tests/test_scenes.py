@@ -62,6 +62,14 @@ def test_the_key_holds_what_the_picture_draws(recording_dir, tmp_path):
     assert len(keys) == 3
 
 
+def test_the_key_follows_every_scene_module_a_scene_imports(tmp_path):
+    """A scene's key holds the scene modules it imports, directly or through another, and no others."""
+    scene = tmp_path / "demo.py"
+    scene.write_text("import math\nfrom scenes.layout import stacks_on\n")
+    names = {p.name for p in render.scene_modules(scene)}
+    assert names == {"demo.py", "layout.py", "style.py"}    # layout imports style; neither imports track
+
+
 def picture_changes(seg_id: str, clip, seconds: float) -> list[str]:
     """Compare the clip's control frames (at a quarter, half and three quarters of its length) with the stored ones
     in tests/fixtures/frames/; with REFRESH_VAR set, store them instead. A frame has changed when more than
