@@ -1,14 +1,13 @@
 """Part 1, the intro (segments 02-05): the question, the black box, the box opened on the real run, the road map.
 
-The small helpers at the top (mini tracks, example cards, the mystery box and its lid, card veils) are shared with
-scenes/summary.py, which closes the film with the same pictures.
+Segment 04 opens the box exactly as 03 left it (`TrainingPicture`), so the cut between them changes nothing.
 """
 from __future__ import annotations
 
 import math
 
-from manim import (DOWN, LEFT, PI, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, GrowFromCenter,
-                   LaggedStart, Line, MoveAlongPath, RoundedRectangle, UpdateFromAlphaFunc, VGroup,
+from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow,
+                   GrowFromCenter, LaggedStart, Line, MoveAlongPath, RoundedRectangle, UpdateFromAlphaFunc, VGroup,
                    rate_functions)
 
 from scenes.charts import LineChart
@@ -16,10 +15,13 @@ from scenes.icons import brain, mystery_box, split_lid, swing_open
 from scenes.panel import planner_doer
 from scenes.segment import QUICK, SHOWCASE, SegmentScene
 from scenes.style import MOTION, PALETTE, SIZE, switch, text
-from scenes.track import DemoCard, StepCounter, WorldTrack, mini_track, play_episode
+from scenes.task import Replay, corner_counter, drop, settle
+from scenes.track import DemoCard, WorldTrack, mini_track
 
-BOX_W, BOX_H = 3.6, 2.4   # the black box keeps one size and place from 03 to 04, so the cut between them is clean
-BOX_AT = DOWN * 0.2
+BOX_AT = DOWN * 0.2       # the black box keeps one size and place from 03 to 04
+DECK_AT = LEFT * 4.7 + BOX_AT
+MODEL_AT = RIGHT * 4.75 + BOX_AT
+CARD_CELL = 0.28          # the smallest card whose key is still legible (24 px)
 
 
 # --- Shared pictures ------------------------------------------------------------------------------------------------
@@ -38,6 +40,14 @@ def veiled(content: VGroup, color: str, width: float, height: float) -> VGroup:
 def light(card: VGroup) -> list:
     frame, _, veil = card
     return [FadeOut(veil), frame.animate.set_stroke(card.tint, 4)]
+
+
+def legible(track: WorldTrack) -> WorldTrack:
+    """A small track with its key and agent enlarged, as on a DemoCard: at this size the key would fall under the
+    smallest legible icon, and its fixed stroke width would blot it out."""
+    track.key.set_stroke(width=3.5).scale(2.2)
+    track.agent.scale(1.3)
+    return track
 
 
 class OrbitingMarks(VGroup):
@@ -66,21 +76,61 @@ class OrbitingMarks(VGroup):
         return UpdateFromAlphaFunc(self, update, rate_func=rate_functions.linear)
 
 
-def shortened(episode: dict, n_steps: int) -> dict:
-    """The first n steps of a recorded episode (the rest is summarised by its real step count)."""
-    return {**episode, "steps": episode["steps"][:n_steps]}
+class Deck(VGroup):
+    """The demonstrations as a deck of cards: the first face up, the edges of the others behind it."""
+
+    def __init__(self, demos: list[dict]):
+        self.top = DemoCard(demos[0], cell=CARD_CELL, steps=False)
+        backs = [self.top.panel.copy().shift(UP * 0.06 * i) for i in range(len(demos) - 1, 0, -1)]
+        super().__init__(*backs, self.top)
+
+
+def dealt(card: DemoCard, into) -> UpdateFromAlphaFunc:
+    """A card lifts off the deck, arcs over the arrow and drops into the box, shrinking; it is seen only on the way
+    (so the cards waiting their turn on the deck stay hidden, and none is left inside the box)."""
+    start, path = card.copy(), ArcBetweenPoints(card.get_center(), into, angle=-PI / 2)
+
+    def update(m, a):
+        m.become(start).scale(1 - 0.7 * a).move_to(path.point_from_proportion(a))
+        m.fade(1 - min(1.0, 8 * a, 4 * (1 - a)))
+    return UpdateFromAlphaFunc(card, update, rate_func=rate_functions.smooth)
+
+
+class TrainingPicture:
+    """Segment 03's picture: the examples → the black box, labelled "training" → the model. Built in its final
+    places; `hidden()` gives the box its last look (the question mark, brighter edges)."""
+
+    def __init__(self, rec):
+        self.box = mystery_box().move_to(BOX_AT).set_z_index(20)   # above the cards dealt into it
+        self.label = text("training", SIZE.label, PALETTE.muted).next_to(self.box, UP, buff=0.3)
+        self.demos = rec.dataset["train"]
+        self.deck = Deck(self.demos).move_to(DECK_AT)
+        self.deck_label = text(f"{rec.summary['n_train']} examples", SIZE.label, PALETTE.key)
+        self.deck_label.next_to(self.deck, DOWN, buff=0.35)
+        self.model = brain(1.7, PALETTE.doer).move_to(MODEL_AT)
+        self.model_label = text("model", SIZE.label, PALETTE.doer).next_to(self.model, DOWN, buff=0.3)
+        self.arrow_in = Arrow(self.deck.get_right(), self.box.get_left(), color=PALETTE.muted, stroke_width=5)
+        self.arrow_out = Arrow(self.box.get_right(), self.model.get_left(), color=PALETTE.muted, stroke_width=5)
+
+    def hidden(self) -> list:
+        return [self.box[1].animate.set_opacity(1), self.box[0][0].animate.set_stroke(PALETTE.text),
+                self.label.animate.set_color(PALETTE.text)]
+
+    def around_box(self) -> VGroup:
+        return VGroup(self.deck, self.deck_label, self.arrow_in, self.arrow_out, self.model_label, self.label)
 
 
 # --- Segments -------------------------------------------------------------------------------------------------------
 
 class Hook(SegmentScene):
-    """An AI brain circled by question marks; they sink into it and the task comes out, with the trained agent."""
+    """An AI brain circled by question marks; they sink into it and the task grows out of it, with the trained
+    agent solving it."""
     segment = "02-hook"
 
     def body(self):
         center = DOWN * 0.2
-        mind = brain(2.8, PALETTE.text).move_to(center)
-        marks = OrbitingMarks(center, rx=3.1, ry=1.75)
+        mind = brain(2.4, PALETTE.text).move_to(center)
+        marks = OrbitingMarks(center, rx=3.2, ry=1.9)   # wide enough to clear the brain's box all the way round
         question = text("What does an AI learn?", SIZE.heading).move_to(UP * 2.55)
 
         # The brain draws itself; the question marks gather around it
@@ -89,73 +139,73 @@ class Hook(SegmentScene):
         self.play_until(self.cue("trains"), FadeIn(question, shift=DOWN * 0.2), marks.orbit(0.5))
         # "Most explanations skip that part": the marks keep circling, unanswered
         self.play_until(self.cue("skip"), marks.orbit(0.6))
-        # ...then sink into the brain, where a hint of the task appears
-        episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
-        track = mini_track(episode["layout"], 0.26).move_to(center)
-        self.play_until(self.cue("today"), marks.orbit(1.2, shrink=0.05, fade=True), FadeIn(track, scale=0.3),
-                        mind.animate.set_stroke(opacity=0.35))
+        # ...then sink into the brain
+        self.play_until(self.cue("today"), marks.orbit(1.2, shrink=0.05, fade=True),
+                        mind.animate.set_stroke(opacity=0.5))
         self.remove(marks)
 
-        # "we will watch it happen": the task grows out of the brain and the trained agent sets off
+        # "today we will watch it happen": the task grows out of the brain and the trained agent solves it
+        episode = self.rec.showcase(self.rec.snapshot("final"), QUICK)
+        track = mini_track(episode["layout"], 0.9).move_to(DOWN * 1.35)   # the carried key still 24 px tall
         self.play_until(self.cue("watch"), mind.animate.scale(0.7).move_to(UP * 0.95).set_stroke(opacity=0.6),
-                        track.animate.scale(0.78 / 0.26).move_to(DOWN * 1.35))
-        steps = max(1, min(4, int(self.remaining(0.2) / 0.3)))
-        play_episode(self, track, shortened(episode, steps), end=self.length - 0.2)
+                        FadeIn(track, scale=0.3, target_position=center))
+        replay = Replay(self, track, episode)
+        replay.play(replay.left, self.length - 0.2)
 
 
 class BlackBox(SegmentScene):
-    """Real demonstration cards disappear into a black box; a model comes out; the middle stays hidden."""
+    """Real demonstration cards are dealt into a black box; a model comes out; the middle stays hidden."""
     segment = "03-problem"
 
     def body(self):
-        box = mystery_box().move_to(BOX_AT).set_z_index(20)   # above every card of the deck
-        label = text("training", SIZE.label, PALETTE.muted).next_to(box, UP, buff=0.3)
-        deck = VGroup(*[DemoCard(d, cell=0.26, steps=False) for d in self.rec.dataset["train"]])
-        for i, card in enumerate(deck):   # a fanned deck: the first demonstration on top
-            card.move_to(LEFT * 4.9 + BOX_AT + (UP + RIGHT) * 0.05 * i).set_z_index(len(deck) - i)
-        deck_label = text(f"{self.rec.summary['n_train']} examples", SIZE.label, PALETTE.key)
-        deck_label.next_to(deck, DOWN, buff=0.35)
-        model = brain(1.7, PALETTE.doer).move_to(box)
-        model_spot = RIGHT * 4.75 + BOX_AT
-        model_label = text("model", SIZE.label, PALETTE.doer).move_to(model_spot + DOWN * 1.3)
-        arrow_in = Arrow(deck[0].get_right(), box.get_left(), color=PALETTE.muted, stroke_width=5)
-        arrow_out = Arrow(box.get_right(), model_spot + LEFT * 1.2, color=PALETTE.muted, stroke_width=5)
-
+        picture = TrainingPicture(self.rec)
+        box = picture.box
         # "a black box"
-        self.play_until(self.cue("box") + 0.2, GrowFromCenter(box), FadeIn(label))
-        # "Examples go in": the deck appears, then drains into the box card by card
-        self.play_until(self.cue("go"), FadeIn(deck, shift=RIGHT * 0.4), FadeIn(deck_label), GrowArrow(arrow_in))
-        swallow = [card.animate.scale(0.3).move_to(box).set_opacity(0) for card in deck]
-        self.play_until(self.cue("model"), FadeOut(deck_label), LaggedStart(*swallow, lag_ratio=0.3))
-        self.remove(deck)
+        self.play_until(self.cue("box") + 0.2, GrowFromCenter(box), FadeIn(picture.label))
+        # "Examples go in": the deck, then its cards dealt into the box one after another (the first on top)
+        self.play_until(self.cue("go"), FadeIn(picture.deck, shift=RIGHT * 0.4), FadeIn(picture.deck_label),
+                        GrowArrow(picture.arrow_in))
+        cards = [DemoCard(d, cell=CARD_CELL, steps=False).move_to(picture.deck.top) for d in picture.demos]
+        self.add(*reversed(cards))
+        self.play_until(self.cue("model"), LaggedStart(*[dealt(c, box.get_center()) for c in cards],
+                                                       lag_ratio=0.15))
+        self.remove(*cards)
         # "a model comes out"
-        self.play_until(self.cue("out") + 0.4, model.animate.move_to(model_spot), GrowArrow(arrow_out),
-                        FadeIn(model_label))
+        model_spot = picture.model.get_center()
+        picture.model.move_to(box)
+        self.play_until(self.cue("out") + 0.4, picture.model.animate.move_to(model_spot),
+                        GrowArrow(picture.arrow_out), FadeIn(picture.model_label))
         # "everything in between stays hidden"
-        self.play_until(self.cue("hidden") + 0.3, box[1].animate.set_opacity(1),
-                        box[0][0].animate.set_stroke(PALETTE.text), label.animate.set_color(PALETTE.text))
+        self.play_until(self.cue("hidden") + 0.3, *picture.hidden())
 
 
 class OpenTheBox(SegmentScene):
-    """The box opens onto the track; the recorded agent wanders (untrained), then solves it (trained)."""
+    """From 03's picture the model goes back into the box; the box opens onto the track; the recorded agent wanders
+    (untrained, its failed actions labelled), then solves it (trained)."""
     segment = "04-solution"
 
     def body(self):
-        box = mystery_box().move_to(BOX_AT)
-        box[1].set_opacity(1)   # the box as segment 03 left it
-        flaps = split_lid(box)
-        self.add(box)
+        picture = TrainingPicture(self.rec)
+        for look in picture.hidden():
+            settle(look)
+        box, surround = picture.box, picture.around_box()
+        self.add(surround, picture.model, box)                              # 03's last frame
+        flaps = split_lid(box).set_z_index(box.z_index)   # the new flaps, like the box, over the model going in
         untrained = self.rec.showcase(self.rec.snapshot("untrained"), SHOWCASE)
         trained = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
         track = WorldTrack(untrained["layout"], cell=1.05, chip=False).move_to(BOX_AT + DOWN * 0.1)
-        counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
+        counter = corner_counter(self.rec.summary["max_steps"])
         stage = text("untrained", SIZE.heading, PALETTE.muted).to_corner(UP + LEFT, buff=0.9).shift(DOWN * 0.3)
         rec_dot = Dot(radius=0.11, color=PALETTE.planner_error)
         rec_chip = VGroup(rec_dot, text("recorded", SIZE.small, PALETTE.muted)).arrange(RIGHT, buff=0.15)
         rec_chip.move_to(UP * 2.55)
 
+        # "So we trained...": all but the box goes, the model back inside it
+        self.play_until(self.cue("tiny"), FadeOut(surround),
+                        picture.model.animate.scale(0.4).move_to(box).set_opacity(0))
+        drop(self, picture.model)
         # "a tiny model for real": the lid opens, the question goes, and the track comes out of the box
-        self.play_until(self.cue("tiny"), *swing_open(flaps), FadeOut(box[1]))
+        self.play_until(self.cue("tiny") + 0.5, *swing_open(flaps), FadeOut(box[1]))
         self.play_until(self.cue("real") + 0.3, FadeOut(box, rate_func=lambda t: min(1.0, 2.5 * t)),
                         FadeIn(track, scale=0.3, target_position=box.get_center()))
         self.play_until(self.cue("recorded") + 0.3, FadeIn(stage), FadeIn(counter), FadeIn(rec_chip))
@@ -163,20 +213,21 @@ class OpenTheBox(SegmentScene):
         # The untrained agent wanders: as many recorded steps as fit before "to clean", then its real total
         switch_at = self.cue("clean") - 0.3
         shown = max(4, min(untrained["n_steps"], int((switch_at - 0.5 - self.now) / 0.3)))
-        trail = play_episode(self, track, shortened(untrained, shown), end=switch_at - 0.5, counter=counter,
-                             trail=True, max_step_time=0.3)
+        wander = Replay(self, track, untrained, counter=counter, trail=True)
+        wander.play(shown, switch_at - 0.5, explain=True)
         verdict = text("solved" if untrained["success"] else "not solved", SIZE.small,
                        PALETTE.success if untrained["success"] else PALETTE.planner_error)
-        verdict.next_to(counter, DOWN, aligned_edge=RIGHT)
-        self.play_until(switch_at, counter.set(untrained["n_steps"]), FadeIn(verdict))
+        verdict.next_to(counter, DOWN, aligned_edge=LEFT)
+        self.play_until(switch_at, counter.set(untrained["n_steps"]), FadeIn(verdict), *wander.clear_note())
 
         # The trained agent on the same start: the shortest route
         clean = WorldTrack(trained["layout"], cell=1.05, chip=False).move_to(track)
         trained_stage = text("trained", SIZE.heading, PALETTE.success).move_to(stage, aligned_edge=LEFT)
-        self.play(FadeOut(track), FadeOut(trail), FadeIn(clean), switch(stage, trained_stage), FadeOut(verdict),
-                  counter.set(0), run_time=MOTION.fade)
+        self.play(FadeOut(track), FadeOut(wander.trail), FadeIn(clean), switch(stage, trained_stage),
+                  FadeOut(verdict), counter.set(0), run_time=MOTION.fade)
         self.remove(track)
-        play_episode(self, clean, trained, end=self.length - 0.5, counter=counter, trail=True, max_step_time=0.3)
+        solve = Replay(self, clean, trained, counter=counter, trail=True)
+        solve.play(solve.left, self.length - 0.5)
         if trained["success"]:
             self.play_until(self.length - 0.1, FadeIn(clean.solved_mark(), scale=0.6))
 
@@ -187,7 +238,8 @@ class Preview(SegmentScene):
 
     def body(self):
         w, h = 3.7, 3.0
-        task_card = veiled(mini_track(self.rec.dataset["showcase"][SHOWCASE]["layout"], 0.33), PALETTE.key, w, h)
+        task_icon = legible(mini_track(self.rec.dataset["showcase"][SHOWCASE]["layout"], 0.33))
+        task_card = veiled(task_icon, PALETTE.key, w, h)
         model_icon = planner_doer()
         model_card = veiled(model_icon, PALETTE.planner, w, h)
         curve = self.rec.curves["hrm"]

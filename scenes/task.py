@@ -1,13 +1,241 @@
-"""Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training."""
+"""Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training.
+
+The four segments share one track, at one size and place, and each starts from the frame the one before ended on,
+so a cut between them changes nothing on screen. The episode player `Replay`, the failure note and the corner step
+counter here also serve segments 02 and 04 (scenes/intro.py).
+"""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, CurvedArrow, FadeIn, FadeOut, GrowFromCenter, Indicate,
-                   LaggedStart, Line, Triangle, VGroup)
+from dataclasses import dataclass
 
+from manim import (DOWN, LEFT, PI, RIGHT, UP, Circle, Create, CurvedArrow, FadeIn, FadeOut, FadeTransform,
+                   GrowFromCenter, LaggedStart, Line, RoundedRectangle, Transform, Triangle, VGroup, rate_functions)
+from manim.animation.animation import prepare_animation
+
+from scenes.icons import red_cross
 from scenes.segment import SHOWCASE, SegmentScene
-from scenes.style import MOTION, PALETTE, SIZE, pct, text
-from scenes.track import StepCounter, WorldTrack, play_episode
+from scenes.style import MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
+from scenes.track import StepCounter, WorldTrack
 
+TRACK_CELL = 1.1
+TRACK_Y = -0.2        # the height of the track's cells in 06-08; 09 lifts it to make room for the runs below
+FAILED = ("pick_failed", "locked")
+
+
+# --- Shared helpers (also used by scenes/intro.py) ------------------------------------------------------------------
+
+def settle(animation) -> None:
+    """Give the mobjects of an animation (or `.animate` chain) its end state without playing it: how a segment
+    rebuilds the frame the one before it ended on, with the same toolkit steps that drew it there."""
+    animation = prepare_animation(animation)
+    animation.begin()
+    animation.finish()
+
+
+def settle_steps(track: WorldTrack, steps: list[dict]) -> None:
+    """Put a track in the state an episode leaves it in. Only moves, the pick and the opening change the world; a
+    bump or a failed action leaves it as it was (and its animation, a flash, needs a scene to run)."""
+    for step in steps:
+        if step["event"] in ("moved", "picked", "opened"):
+            settle(track.step(step))
+
+
+def drop(scene, mob) -> None:
+    """Remove a group and all its parts, even where an animation has split it (Scene.remove leaves split parts)."""
+    scene.remove(*mob.get_family())
+
+
+def appear(scene: SegmentScene, mob, at: float, seconds: float) -> None:
+    """Fade `mob` in from scene time `at` over `seconds`, whatever plays meanwhile (an episode's steps are separate
+    animations, too short to carry a fade)."""
+    def update(m, dt):
+        m.set_opacity(min(1.0, max(0.0, (scene.now - at) / seconds)))
+        if scene.now >= at + seconds:
+            m.remove_updater(update)
+    mob.set_opacity(0)
+    mob.add_updater(update)
+    scene.add(mob)
+
+
+def inside(mob, margin: float = 0.1):
+    """Shift a mobject sideways into the safe area."""
+    mob.shift(RIGHT * max(0.0, -SAFE_X + margin - mob.get_left()[0]))
+    return mob.shift(LEFT * max(0.0, mob.get_right()[0] - SAFE_X + margin))
+
+
+def corner_counter(most: int) -> StepCounter:
+    """A step counter in the top-right corner. It keeps its left edge as it counts, so it is placed for its longest
+    count (`most`) to end where a short one would."""
+    counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
+    return counter.shift(LEFT * (text(f"{counter.label}: {most}", SIZE.label).width - counter.width))
+
+
+def failure_note(track: WorldTrack, step: dict) -> VGroup:
+    """What a red cross means, said where it appears: '✗ pick failed: no key here', above the agent's cell."""
+    if step["event"] == "pick_failed":
+        why = "it already has the key" if step["holding_key"] else "no key here"
+    else:
+        why = "no door here" if step["holding_key"] else "no key"
+    note = VGroup(red_cross(0.26), mono(step["action"], SIZE.small, PALETTE.doer),
+                  text(f"failed: {why}", SIZE.small)).arrange(RIGHT, buff=0.15)
+    return inside(note.next_to(track.cells[step["agent"]], UP, buff=0.22))
+
+
+class Replay:
+    """A recorded episode played on a track in stretches, each fitted to a moment of the narration: the telling
+    steps at a readable pace, a dull stretch faster. The counter shows the real step numbers; with `trail` every
+    step leaves a visit dot; `explain=True` puts a failure note on each failed action of a stretch (it stays about
+    a second, long enough to read, then goes with the next step, the next note or `clear_note`)."""
+
+    NOTE_TIME = 0.9
+
+    def __init__(self, scene, track: WorldTrack, episode: dict, counter: StepCounter | None = None,
+                 trail: bool = False):
+        self.scene, self.track, self.counter = scene, track, counter
+        self.steps, self.done = episode["steps"], 0
+        self.trail = VGroup() if trail else None
+        self.note, self.note_until = None, 0.0
+
+    @property
+    def left(self) -> int:
+        return len(self.steps) - self.done
+
+    def play(self, n: int, end: float, explain: bool = False, alongside: tuple = ()) -> float:
+        """Play the next n steps, the last ending at scene time `end` (`alongside` joins the first); returns the
+        time per step. Each step ends on its own mark of an even grid, so frame rounding never drifts."""
+        scene, start = self.scene, self.scene.now
+        per = (end - start) / n
+        glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
+        for k in range(1, n + 1):
+            step = self.steps[self.done]
+            self.done += 1
+            run = scene.whole_frames(start + k * per - scene.now)
+            anims = [self.track.step(step, run_time=run, rate_func=glide), *(alongside if k == 1 else ())]
+            if self.counter:
+                anims.append(self.counter.set(self.done))
+            if self.trail is not None:
+                self.trail.add(self.track.visit_dot(step["agent"]))
+                anims.append(FadeIn(self.trail[-1]))
+            if explain and step["event"] in FAILED:
+                anims += self.clear_note()
+                self.note, self.note_until = failure_note(self.track, step), scene.now + self.NOTE_TIME
+                anims.append(FadeIn(self.note))
+            elif self.note and scene.now >= self.note_until:
+                anims += self.clear_note()
+            scene.play(*anims, run_time=run)
+        return per
+
+    def clear_note(self) -> list:
+        note, self.note = self.note, None
+        return [FadeOut(note)] if note else []
+
+
+# --- The pictures that carry over from one segment to the next ------------------------------------------------------
+
+def task_track(layout: list[int], chip: bool = False, y: float = TRACK_Y) -> WorldTrack:
+    """The track of part 2, placed by its cells, so that it sits at the same spot with or without its memory chip."""
+    track = WorldTrack(layout, cell=TRACK_CELL, chip=chip)
+    track.shift(UP * (y - track.cells.get_y()) + LEFT * track.cells.get_x())
+    if chip:
+        track.chip.shift(UP * 0.35)   # room under it for a failure note
+    return track
+
+
+def world_heading():
+    return text("A tiny world", SIZE.heading).to_edge(UP, buff=1.2)
+
+
+class Goal(VGroup):
+    """Segment 07's picture: the four parts of the goal as numbered labels, and the two legs of the way, to the key
+    under the row (below its numbers) and on to the door over it. Parts: .labels, .to_key, .to_door."""
+
+    def __init__(self, track: WorldTrack):
+        agent, key_cell, door = track.layout
+        below, above = DOWN * TRACK_CELL * 0.95, UP * TRACK_CELL * 0.78
+        self.to_key = CurvedArrow(track.center_of(agent) + below, track.center_of(key_cell) + below, angle=-1.2,
+                                  color=PALETTE.key, stroke_width=6)
+        self.to_door = CurvedArrow(track.center_of(key_cell) + above, track.center_of(door) + above, angle=-0.6,
+                                   color=PALETTE.door, stroke_width=6)
+        self.labels = VGroup(*[text(f"{i}. {s}", SIZE.label, c) for i, (s, c) in enumerate(
+            [("walk to the key", PALETTE.key), ("pick it up", PALETTE.key), ("carry it to the door", PALETTE.door),
+             ("open it", PALETTE.success)], 1)]).arrange(RIGHT, buff=0.6).to_edge(UP, buff=1.3)
+        self.labels.scale_to_fit_width(min(self.labels.width, 2 * SAFE_X - 0.3))
+        super().__init__(self.labels, self.to_key, self.to_door)
+
+
+def goal_reached(rec) -> tuple[WorldTrack, Goal]:
+    """Segment 07's last frame, rebuilt: the goal drawn and the track after the shortest route (door open, agent
+    gone through it)."""
+    episode = rec.showcase(rec.snapshot("final"), SHOWCASE)
+    track = task_track(episode["layout"])
+    settle_steps(track, episode["steps"])
+    return track, Goal(track)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which recording a rollout segment replays, and how it names the result."""
+    snapshot: str         # snapshot label
+    model: str            # the summary block holding its held-out result
+    heading: str
+    label: str            # the result line's name for the model
+    label_color: str
+    track_y: float = TRACK_Y
+    result_y: float | None = None   # the result line's height; by default low, above the source line
+
+
+BEFORE = Variant("untrained", "untrained", "Before training", "untrained", PALETTE.text)
+AFTER = Variant("final", "hrm", "After training", "this run", PALETTE.success, track_y=0.5, result_y=-1.05)
+
+
+class Board:
+    """All that a rollout segment shows for one variant, built in place: the track with its memory chip, heading,
+    step counter and limit line; then the verdict on this episode and the held-out result with its source."""
+
+    def __init__(self, scene: SegmentScene, v: Variant):
+        rec = scene.rec
+        self.episode = rec.showcase(rec.snapshot(v.snapshot), SHOWCASE)
+        self.track = task_track(self.episode["layout"], chip=True, y=v.track_y)
+        self.counter = corner_counter(rec.summary["max_steps"])
+        self.limit = text(f"optimal: {self.episode['optimal_steps']}  ·  limit: {rec.summary['max_steps']}",
+                          SIZE.small, PALETTE.muted).next_to(self.counter, DOWN).to_edge(RIGHT, buff=0.9)
+        self.heading = text(v.heading, SIZE.heading).to_corner(UP + LEFT, buff=0.9).shift(DOWN * 0.3)
+        self.solved = self.episode["success"]
+        self.verdict = text("solved" if self.solved else "not solved", SIZE.heading,
+                            PALETTE.success if self.solved else PALETTE.planner_error)
+        self.verdict.next_to(self.heading, DOWN, aligned_edge=LEFT)
+        m = rec.summary[v.model]
+        self.result = text(f"{v.label}: {pct(m['heldout_success'])} of new layouts solved, "
+                           f"{m['heldout_mean_steps']:.1f} steps on average", SIZE.label, t2c={v.label: v.label_color})
+        if v.result_y is None:
+            self.result.to_edge(DOWN, buff=1.5)
+        else:
+            self.result.move_to(UP * v.result_y)
+        self.note = scene.source(f"held-out layouts, n = {rec.summary['n_heldout']}")
+
+    def start(self) -> VGroup:
+        return VGroup(self.track, self.heading, self.counter, self.limit)
+
+    def ended(self) -> VGroup:
+        """The board as its segment ends, built without playing it: for the next segment to start from."""
+        settle_steps(self.track, self.episode["steps"])
+        self.trail = VGroup(*[self.track.visit_dot(step["agent"]) for step in self.episode["steps"]])
+        settle(self.counter.set(len(self.episode["steps"])))
+        marks = [self.track.solved_mark()] if self.solved else []
+        return VGroup(self.start(), self.trail, self.verdict, self.result, self.note, *marks)
+
+
+def speed_badge(times: int) -> VGroup:
+    """'▶▶ ×5': a replay is running that many times faster than its telling steps."""
+    arrows = VGroup(*[Triangle(fill_color=PALETTE.text, fill_opacity=1, stroke_width=0).rotate(-PI / 2)
+                      .scale_to_fit_height(0.2) for _ in range(2)]).arrange(RIGHT, buff=0.0)
+    badge = VGroup(arrows, text(f"×{times}", SIZE.label)).arrange(RIGHT, buff=0.15)
+    pill = RoundedRectangle(width=badge.width + 0.4, height=badge.height + 0.22, corner_radius=0.2,
+                            stroke_color=PALETTE.muted, stroke_width=2, fill_color=PALETTE.panel, fill_opacity=1)
+    return VGroup(pill, badge.move_to(pill))
+
+
+# --- Segments -------------------------------------------------------------------------------------------------------
 
 class TaskIntro(SegmentScene):
     """The row appears cell by cell; person, key and door arrive as the voice names them."""
@@ -15,114 +243,108 @@ class TaskIntro(SegmentScene):
 
     def body(self):
         layout = self.rec.dataset["showcase"][SHOWCASE]["layout"]
-        track = WorldTrack(layout, cell=1.15, chip=False).shift(DOWN * 0.3)
-        self.play_until(self.cue("row"), FadeIn(text("A tiny world", SIZE.heading).to_edge(UP, buff=1.2)))
-        self.play_until(self.cue("person"), LaggedStart(*[GrowFromCenter(c) for c in track.cells], lag_ratio=0.15),
+        track = task_track(layout)
+        self.play_until(1.0, FadeIn(world_heading()))                       # "The task is simple."
+        self.wait_until_time(self.cue("row"))
+        self.play_until(self.cue("row") + 1.1, LaggedStart(*[GrowFromCenter(c) for c in track.cells], lag_ratio=0.15),
                         LaggedStart(*[FadeIn(n) for n in track.numbers], lag_ratio=0.15))
-        self.play_until(self.cue("key"), FadeIn(track.agent, shift=DOWN * 0.3))
-        self.play_until(self.cue("locked"), FadeIn(track.key, scale=0.5), Indicate(track.cells[layout[1]],
-                                                                                   color=PALETTE.key))
-        self.play_until(self.cue("end") + 0.4, FadeIn(track.door, shift=LEFT * 0.2),
-                        Indicate(track.cells[layout[2]], color=PALETTE.door))
+        self.wait_until_time(self.cue("person"))
+        self.play_until(self.cue("person") + 0.5, FadeIn(track.agent, shift=DOWN * 0.3))
+        self.wait_until_time(self.cue("key"))
+        self.play_until(self.cue("key") + 0.5, FadeIn(track.key, scale=0.5), track.highlight(layout[1], PALETTE.key))
+        self.wait_until_time(self.cue("locked"))
+        self.play_until(self.cue("locked") + 0.5, FadeIn(track.door, shift=LEFT * 0.2))
+        # "...at the end": the last cell
+        self.wait_until_time(self.cue("end"))
+        self.play_until(self.cue("end") + 0.6, track.highlight(layout[2], PALETTE.door))
 
 
 class TaskGoal(SegmentScene):
-    """The four parts of the goal, each drawn as the voice says it: walk, pick up, carry, open."""
+    """The four parts of the goal, each labelled and walked as the voice says it (on the shortest route, as the
+    recording's trained model takes it)."""
     segment = "07-task-goal"
 
     def body(self):
-        agent, key_cell, door = self.rec.dataset["showcase"][SHOWCASE]["layout"]
-        track = WorldTrack([agent, key_cell, door], cell=1.15, chip=False).shift(DOWN * 0.5)
-        self.add(track)
-        to_key = CurvedArrow(track.center_of(agent) + DOWN * 0.7, track.center_of(key_cell) + DOWN * 0.7,
-                             angle=-1.2, color=PALETTE.key, stroke_width=6)
-        to_door = CurvedArrow(track.center_of(key_cell) + UP * 0.7, track.center_of(door) + UP * 0.7,
-                              angle=-0.6, color=PALETTE.door, stroke_width=6)
-        steps = VGroup(*[text(f"{i}. {s}", SIZE.label, c) for i, (s, c) in enumerate(
-            [("walk to the key", PALETTE.key), ("pick it up", PALETTE.key), ("carry it to the door", PALETTE.door),
-             ("open it", PALETTE.success)], 1)]).arrange(RIGHT, buff=0.6).to_edge(UP, buff=1.3)
-        steps.scale_to_fit_width(min(steps.width, 12.5))
-        self.play_until(self.cue("walk"), Indicate(track.agent, color=PALETTE.agent))
-        self.play_until(self.cue("pick"), FadeIn(steps[0]), GrowFromCenter(to_key),
-                        Indicate(track.key, color=PALETTE.key))
-        track.position = key_cell
-        self.play_until(self.cue("carry"), FadeIn(steps[1]), track.agent.animate.move_to(track.center_of(key_cell)),
-                        track.step({"event": "picked", "action": "pick"}))
-        self.play_until(self.cue("open"), FadeIn(steps[2]), GrowFromCenter(to_door))
-        open_at = min(self.length - 0.3, self.cue("open") + 1.2)
-        self.play_until(open_at - MOTION.step, FadeIn(steps[3]), track.agent.animate.move_to(track.center_of(door)),
-                        track.key.animate.move_to(track.center_of(door) + UP * 0.48))
-        # the door opens after the walk: a step's animation starts from where the agent stands when it is built
-        self.play_until(open_at, track.step({"event": "opened", "action": "open"}))
+        episode = self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)
+        track = task_track(episode["layout"])
+        goal = Goal(track)
+        heading = world_heading()
+        self.add(track, heading)                                            # as 06 left them
+        steps = episode["steps"]
+        picked = next(i for i, s in enumerate(steps) if s["event"] == "picked")
+        replay = Replay(self, track, episode)
+        self.play_until(0.6, FadeOut(heading))
+        self.wait_until_time(self.cue("walk"))
+        replay.play(picked, self.cue("pick"), alongside=(FadeIn(goal.labels[0]), Create(goal.to_key)))
+        replay.play(1, self.cue("pick") + 0.4, alongside=(FadeIn(goal.labels[1]),))
+        self.wait_until_time(self.cue("carry"))
+        self.play_until(self.cue("carry") + 0.3, FadeIn(goal.labels[2]), Create(goal.to_door))
+        replay.play(replay.left - 1, self.cue("open"))
+        replay.play(1, self.cue("open") + 0.4, alongside=(FadeIn(goal.labels[3]),))
 
 
-class RolloutScene(SegmentScene):
-    """A recorded showcase episode on the track with a step counter, then the measured held-out result.
-    Variants set `snapshot` (which recording), `model` (which summary block states the result) and may add to the
-    end in `after_result`."""
-    snapshot = "final"
-    model = "hrm"
-    heading = ""
-    label_color = PALETTE.text
-    track_y = -0.2          # the track's height; a variant with more to show below lifts it
-    result_y = None         # the result line's height; by default it sits low, above the source line
+class Untrained(SegmentScene):
+    """Before training: the world resets from 07's open door; the sampled rollout's first steps at a readable pace,
+    each failed action labelled as it happens (a pick where no key is, "tries the door without the key"), then the
+    wandering rest fast-forwarded, marked as such, while the held-out result comes in."""
+    segment = "08-task-untrained"
 
     def body(self):
-        episode = self.rec.showcase(self.rec.snapshot(self.snapshot), SHOWCASE)
-        track = WorldTrack(episode["layout"], cell=1.1).shift(UP * self.track_y)
-        counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
-        limit = text(f"optimal: {episode['optimal_steps']}  ·  limit: {self.rec.summary['max_steps']}",
-                     SIZE.small, PALETTE.muted).next_to(counter, DOWN, aligned_edge=RIGHT)
-        heading = text(self.heading, SIZE.heading).to_corner(UP + LEFT, buff=0.9).shift(DOWN * 0.3)
-        self.play(FadeIn(track), FadeIn(counter), FadeIn(limit), FadeIn(heading), run_time=MOTION.fade * 2)
-        verdict_at = self.cue("solved")
-        play_episode(self, track, episode, end=verdict_at - 0.6, counter=counter, trail=True)
-        solved = episode["success"]
-        verdict = text("solved" if solved else "not solved", SIZE.heading,
-                       PALETTE.success if solved else PALETTE.planner_error).next_to(heading, DOWN, aligned_edge=LEFT)
-        self.play(FadeIn(verdict, scale=0.8), *( [FadeIn(track.solved_mark())] if solved else []),
-                  run_time=MOTION.move)
-        self.wait_until_time(verdict_at)
-        self.note = self.source(f"held-out layouts, n = {self.rec.summary['n_heldout']}")
-        self.play_until(verdict_at + 1.0, FadeIn(self.result_line(), shift=UP * 0.2), FadeIn(self.note))
-        self.after_result()
-
-    def result_line(self) -> VGroup:
-        m = self.rec.summary[self.model]
-        line = text(f"{self.label}: {pct(m['heldout_success'])} of new layouts solved, "
-                    f"{m['heldout_mean_steps']:.1f} steps on average", SIZE.label,
-                    t2c={self.label: self.label_color})
-        return line.to_edge(DOWN, buff=1.5) if self.result_y is None else line.move_to(UP * self.result_y)
-
-    def after_result(self) -> None:
-        pass
+        board = Board(self, BEFORE)
+        track, steps = board.track, board.episode["steps"]
+        ended, goal = goal_reached(self.rec)
+        self.add(ended, goal)                                               # 07's last frame
+        # "Before training": the world resets
+        self.play_until(0.7, FadeOut(goal), Transform(ended.door, track.door.copy()), FadeIn(track.key),
+                        FadeIn(track.agent), FadeIn(track.chip), FadeIn(board.heading), FadeIn(board.counter),
+                        FadeIn(board.limit))
+        drop(self, ended)
+        self.add(track)
+        replay = Replay(self, track, board.episode, counter=board.counter, trail=True)
+        # The telling start, readable: through the first try of the door without the key, at "door"
+        tried = next(i for i, s in enumerate(steps) if s["event"] == "locked" and not s["holding_key"]) + 1
+        slow = replay.play(tried, self.cue("door") + 0.35, explain=True)
+        # The note stays through "...without the key"; then the dull rest, faster and badged, to "forty steps"
+        fast_at, done_at = self.cue("door") + 1.1, self.cue("mean_steps") + 0.3
+        badge = speed_badge(round(slow * replay.left / (done_at - fast_at))).next_to(board.counter, LEFT, buff=0.4)
+        self.wait_until_time(fast_at - MOTION.fade)
+        self.play_until(fast_at, *replay.clear_note(), FadeIn(badge))
+        # "It solved 0 % of new puzzles": the held-out result fades in while the replay runs on
+        appear(self, VGroup(board.result, board.note), self.cue("solved"), 0.6)
+        replay.play(replay.left, done_at)
+        self.play_until(self.length - 0.3, FadeOut(badge), FadeIn(board.verdict, scale=0.8))
 
 
-class Untrained(RolloutScene):
-    """Before training: the sampled, wandering rollout, with red crosses where it tries the locked door."""
-    segment = "08-task-untrained"
-    snapshot = "untrained"
-    model = "untrained"
-    heading = "Before training"
-    label = "untrained"
-
-
-class Trained(RolloutScene):
-    """After training: the same start, solved on the shortest path; then this run among all the study's runs, one
-    dot per seed on a 0-100 % strip, the followed (median) run in green and the mean marked."""
+class Trained(SegmentScene):
+    """After training: the world rewinds from 08's last frame (the track lifts to make room); the same start is
+    solved on the shortest path; then this run among all the study's runs, one dot per seed on a 0-100 % strip, the
+    followed (median) run in green and the mean marked."""
     segment = "09-task-trained"
-    snapshot = "final"
-    model = "hrm"
-    heading = "After training"
-    label = "this run"
-    label_color = PALETTE.success    # the colour of the followed run's dot on the strip
-    track_y = 0.5
-    result_y = -1.05
     strip_y = -2.35
 
-    def after_result(self) -> None:
+    def body(self):
+        before, board = Board(self, BEFORE), Board(self, AFTER)
+        ended = before.ended()
+        self.add(ended)                                                     # 08's last frame
+        # "After training": the same start again (the agent walks back, the key drops back), the track lifted
+        old, new = before.track, board.track
+        self.play_until(0.9, *[Transform(getattr(old, p), getattr(new, p)) for p in ("cells", "numbers", "door",
+                                                                                     "key", "agent")],
+                        FadeTransform(old.chip, new.chip), FadeTransform(before.heading, board.heading),
+                        FadeTransform(before.counter, board.counter),
+                        *[FadeOut(m) for m in (before.trail, before.verdict, before.result, before.note)])
+        drop(self, ended)
+        self.add(board.start())
+        replay = Replay(self, new, board.episode, counter=board.counter, trail=True)
+        replay.play(replay.left, self.cue("solved") - 0.1)
+        marks = [FadeIn(new.solved_mark(), scale=0.6)] if board.solved else []
+        self.play_until(self.cue("solved") + 0.4, FadeIn(board.verdict, scale=0.8), *marks)
+        self.play_until(self.cue("solved") + 1.0, FadeIn(board.result, shift=UP * 0.2), FadeIn(board.note))
+        self.runs(board.note)
+
+    def runs(self, held_out_note) -> None:
         s = self.rec.summary
-        spread = s["spread"][self.model]["heldout_success"]
+        spread = s["spread"]["hrm"]["heldout_success"]
         strip = SeedStrip(spread["values"], s["seeds"].index(s["seed"]), width=7.0)
         runs = text(f"{s['runs']} runs", SIZE.label).next_to(strip.zero, LEFT, buff=0.4)
         # centred as a whole, with the axis (not the stacked dots) at a fixed height
@@ -132,7 +354,7 @@ class Trained(RolloutScene):
         # "...and five runs": the strip, then the dots drop in one per seed; the source line now covers them all
         self.wait_until_time(self.cue("runs") - 0.3)
         self.play_until(self.cue("runs") + 0.3, FadeIn(strip.axis), FadeIn(strip.ends), FadeIn(runs),
-                        FadeOut(self.note), FadeIn(note))
+                        FadeOut(held_out_note), FadeIn(note))
         self.play_until(self.cue("mean") - 0.1, LaggedStart(*[FadeIn(d, shift=DOWN * 0.2) for d in strip.dots],
                                                             lag_ratio=0.3))
         # "...averaged 99 %": the mean's marker under the axis
