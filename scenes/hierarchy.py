@@ -19,7 +19,7 @@ from core.recordings import citation
 from scenes.charts import bar_chart, grow_bars, log_scale, run_rings
 from scenes.icons import Door, brain, red_cross
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars, token
-from scenes.segment import SHOWCASE, SegmentScene
+from scenes.segment import SHOWCASE, SegmentScene, settle
 from scenes.style import CONTENT_TOP, CONTENT_BOTTOM, FRAME_W, MOTION, PALETTE, SIZE, mono, pct, text
 from scenes.track import WorldTrack
 
@@ -37,13 +37,6 @@ def count_label(n: float) -> str:
         if n >= size:
             return f"{n / size:g}{suffix}"
     return f"{int(n):,}"
-
-
-def settle(animation) -> None:
-    """Give an animation's mobjects its end state at once, without drawing a frame: a segment that opens where the
-    previous one ended rebuilds that last frame by settling the previous segment's own steps."""
-    animation.begin()
-    animation.finish()
 
 
 def tilt_key(track: WorldTrack) -> None:

@@ -13,9 +13,9 @@ from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, Arrow, Create, D
 from scenes.charts import LineChart
 from scenes.icons import brain, mystery_box, split_lid, swing_open
 from scenes.panel import planner_doer
-from scenes.segment import QUICK, SHOWCASE, SegmentScene
+from scenes.segment import QUICK, SHOWCASE, SegmentScene, settle
 from scenes.style import MOTION, PALETTE, SIZE, switch, text
-from scenes.task import Replay, corner_counter, drop, settle
+from scenes.task import Replay, corner_counter, drop
 from scenes.track import DemoCard, WorldTrack, mini_track
 
 BOX_AT = DOWN * 0.2       # the black box keeps one size and place from 03 to 04

@@ -12,12 +12,11 @@ import math
 from manim import (DOWN, LEFT, PI, RIGHT, UP, Circle, Create, CurvedArrow, DashedLine, Dot, FadeIn, FadeOut,
                    FadeTransform, Indicate, LaggedStart, Line, ReplacementTransform, RoundedRectangle, Transform,
                    UpdateFromAlphaFunc, VGroup, rate_functions)
-from manim.animation.animation import prepare_animation
 
 from scenes.charts import LineChart
 from scenes.icons import red_cross
 from scenes.panel import ACTIONS, SUBGOALS
-from scenes.segment import SegmentScene
+from scenes.segment import SegmentScene, settle
 from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
 from scenes.track import WorldTrack, backdrop
 
@@ -42,14 +41,6 @@ def needs_turnaround(layout: list[int]) -> bool:
 def walkthrough_episode(rec) -> dict:
     """The tutorial's episode: the final snapshot's first solved showcase rollout whose route needs a turn-around."""
     return next(r for r in rec.snapshot("final")["rollouts"] if r["success"] and needs_turnaround(r["layout"]))
-
-
-def settle(*anims) -> None:
-    """Bring animations to their end at once, unplayed: to open a segment on the frame the one before ended on."""
-    for anim in anims:
-        anim = prepare_animation(anim)
-        anim.begin()
-        anim.finish()
 
 
 # --- small mobjects of this part (candidates for the toolkit) -------------------------------------------------------

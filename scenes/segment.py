@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from manim import RIGHT, Circle, Scene, VGroup, config
+from manim.animation.animation import prepare_animation
 
 from core.context import ERROR_VAR, LAYOUT_VAR, current_context
 from core.errors import UserError
@@ -29,6 +30,15 @@ QUICK = 1                # showcase [5, 8, 9]: its trained rollout is short enou
 
 def cut(t: float) -> float:
     return float(t >= 0.5)
+
+
+def settle(*animations) -> None:
+    """Put what the animations change into its end state at once, without playing them: how a segment opens on the
+    frame the one before it ended on, rebuilt by the same toolkit steps that drew it there."""
+    for animation in animations:
+        animation = prepare_animation(animation)
+        animation.begin()
+        animation.finish()
 
 
 class SegmentScene(Scene):

@@ -12,13 +12,12 @@ import re
 from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, Create, FadeIn, FadeOut, FadeTransform, Flash,
                    GrowFromCenter, GrowFromEdge, LaggedStart, Line, RoundedRectangle, Succession, VGroup,
                    rate_functions)
-from manim.animation.animation import prepare_animation
 
 from core.recordings import citation
 from scenes.charts import LineChart, bar_chart, grow_bars, seed_row
 from scenes.icons import lightbulb, mystery_box, person, snowflake, split_lid, swing_open
 from scenes.panel import planner_doer, token
-from scenes.segment import QUICK, SHOWCASE, SegmentScene
+from scenes.segment import QUICK, SHOWCASE, SegmentScene, settle
 from scenes.style import PALETTE, SAFE_X, SIZE, mono, pct, switch, text
 from scenes.track import backdrop, mini_track
 from scenes.training import WideBubble
@@ -38,15 +37,6 @@ def subgoal_order(episode: dict) -> list[str]:
         if not order or order[-1] != step["subgoal"]:
             order.append(step["subgoal"])
     return order
-
-
-def settle(*animations) -> None:
-    """Put what the animations change into its end state without playing them: how a segment rebuilds the picture
-    the one before it ended with."""
-    for animation in animations:
-        animation = prepare_animation(animation)
-        animation.begin()
-        animation.finish()
 
 
 def outline_pulse(frame, color: str) -> Succession:

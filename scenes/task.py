@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from manim import (DOWN, LEFT, PI, RIGHT, UP, Circle, Create, CurvedArrow, FadeIn, FadeOut, FadeTransform,
                    GrowFromCenter, LaggedStart, Line, RoundedRectangle, Transform, Triangle, VGroup, rate_functions)
-from manim.animation.animation import prepare_animation
 
 from scenes.icons import red_cross
-from scenes.segment import SHOWCASE, SegmentScene
+from scenes.segment import SHOWCASE, SegmentScene, settle
 from scenes.style import MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
 from scenes.track import StepCounter, WorldTrack
 
@@ -23,14 +22,6 @@ FAILED = ("pick_failed", "locked")
 
 
 # --- Shared helpers (also used by scenes/intro.py) ------------------------------------------------------------------
-
-def settle(animation) -> None:
-    """Give the mobjects of an animation (or `.animate` chain) its end state without playing it: how a segment
-    rebuilds the frame the one before it ended on, with the same toolkit steps that drew it there."""
-    animation = prepare_animation(animation)
-    animation.begin()
-    animation.finish()
-
 
 def settle_steps(track: WorldTrack, steps: list[dict]) -> None:
     """Put a track in the state an episode leaves it in. Only moves, the pick and the opening change the world; a

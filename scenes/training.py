@@ -1,20 +1,64 @@
-"""Part "Training" (segments 17-21): the two stages, the demonstrations, the learning loop, the model's beliefs,
-and the same start before and after — every curve, count, probability and rollout read from the recording."""
+"""Part "Training" (segments 17-21): the two stages, the demonstrations and the layouts kept back, the learning loop,
+the model's beliefs, and six models on the same start — every curve, count, probability, weight change and rollout
+read from the recording.
+
+17 ends on a real demonstration's track and 18 starts from it; 20 ends on the showcase track and 21 starts from it.
+"""
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut,
-                   FadeTransform, GrowArrow, GrowFromEdge, LaggedStart, Line, Rectangle, RoundedRectangle,
-                   ShowPassingFlash, Succession, Transform, VGroup, VMobject)
+from manim import (DOWN, LEFT, PI, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut,
+                   FadeTransform, GrowFromEdge, LaggedStart, Line, ManimColor, Rectangle, RoundedRectangle,
+                   ShowPassingFlash, Succession, Transform, UpdateFromAlphaFunc, VGroup, VMobject, Wait,
+                   interpolate_color, rate_functions)
 
 from scenes.charts import LineChart
-from scenes.icons import key as key_icon
-from scenes.icons import tick
-from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars
+from scenes.icons import red_cross, tick
+from scenes.panel import ACTIONS, SUBGOALS, Module, ProbBars, token
 from scenes.segment import SHOWCASE, SegmentScene
 from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, switch, text
-from scenes.track import DemoCard, StepCounter, WorldTrack, backdrop, route
+from scenes.track import WorldTrack, backdrop, mini_track, route
 
-# Helpers (candidates for the toolkit)
+# --- Helpers shared by the part (candidates for the toolkit) --------------------------------------------------------
+
+CARD_CELL = 0.58            # the smallest cell whose key, as wide as the cell allows, is 24 px tall (legible_key)
+HANDOFF = (-1.65, -1.65)    # where 17 leaves its real demonstration's track and 18 picks it up as a card
+TRACK_20 = (0.0, -1.3, 0.9)  # 20's track (x, y, cell): 21 starts from it
+
+
+def legible_key(track: WorldTrack, share: float = 0.9) -> WorldTrack:
+    """Redraw the track's key as wide as `share` of a cell, strokes thinned to match. The icon's default, a third of
+    a cell high, is under the 24 px limit on cells below 0.6 (and its carried copy below 0.85); as wide as its cell
+    is the largest a key can be without covering a neighbour."""
+    width = share * track.cells[0].width
+    track.key.scale_to_fit_width(width).set_stroke(width=14 * width)   # the default: stroke 10 on a 0.69 wide key
+    return track
+
+
+class CarryingTrack(WorldTrack):
+    """A track whose key keeps its size when picked up: WorldTrack carries it at 0.7, under 24 px on cells below
+    0.85 (a toolkit option would do: `carried_scale`)."""
+
+    def step(self, step: dict, run_time: float = MOTION.step, rate_func=rate_functions.smooth):
+        if step["event"] != "picked":
+            return super().step(step, run_time, rate_func)
+        self.holding = True
+        return self.key.animate(run_time=run_time).move_to(self.center_of(self.position) + UP * self.cell * 0.42)
+
+
+def handoff_demo(rec) -> dict:
+    """The real demonstration 17 ends on and 18 starts from: a showcase layout if one is a demonstration (the film
+    shows it elsewhere), else the first."""
+    train = rec.dataset["train"]
+    layouts = [s["layout"] for s in rec.dataset["showcase"] if s["in_train"]]
+    return next((d for d in train if layouts and d["layout"] == layouts[0]), train[0])
+
+
+def first_step(snapshot: dict, planner_ok: bool | None, doer_ok: bool | None) -> tuple[list[int], dict] | None:
+    """The first demonstration step (with its layout) on which the snapshot's sub-goal and action verdicts are
+    these (None: either), or None."""
+    return next(((demo["layout"], s) for demo in snapshot["demos"] for s in demo["steps"]
+                 if planner_ok in (None, s["planner_ok"]) and doer_ok in (None, s["doer_ok"])), None)
+
 
 def wrong_steps(snapshot: dict) -> tuple[int, int]:
     """(wrong sub-goals, wrong actions) of a snapshot on all demonstration steps: the Planner's and the Doer's."""
@@ -22,33 +66,84 @@ def wrong_steps(snapshot: dict) -> tuple[int, int]:
     return sum(not s["planner_ok"] for s in steps), sum(not s["doer_ok"] for s in steps)
 
 
+def later(scene, at: float, animation) -> None:
+    """Start `animation` (a single one, not a group) at scene time `at` and let it run alongside whatever is played
+    then, across many short plays. Progress is read from the scene clock: Manim's own turn_animation_into_updater
+    counts frame deltas, which lose a frame at the start of every play and fall seconds behind over forty plays."""
+    animation.suspend_mobject_updating = False
+    animation._setup_scene(scene)
+    animation.begin()
+
+    def update(mob, dt):
+        alpha = (scene.now - at) / animation.get_run_time()
+        if alpha >= 1:
+            animation.finish()
+            mob.remove_updater(update)
+        elif alpha >= 0:
+            animation.interpolate(alpha)
+
+    animation.mobject.add_updater(update)
+    scene.add(animation.mobject)
+
+
+def recolor_later(scene, at: float, mob, color: str, run_time: float = MOTION.fade) -> None:
+    """Brighten `mob` to `color` from scene time `at`, alongside whatever is played then (as `later`): a highlight
+    is the item itself changing colour, never a lit copy stacked on it."""
+    start: list = []
+
+    def update(m, dt):
+        alpha = (scene.now - at) / run_time
+        if alpha < 0:
+            return
+        if not start:
+            start.append(ManimColor(m.get_color()))
+        m.set_color(interpolate_color(start[0], ManimColor(color), min(alpha, 1.0)))
+        if alpha >= 1:
+            m.remove_updater(update)
+
+    mob.add_updater(update)
+
+
+def count_to(mob, start: int, end: int, make) -> UpdateFromAlphaFunc:
+    """A number that counts from `start` to `end` over the animation (whole numbers only; `make(n)` draws n where
+    the number stands)."""
+    drawn: dict = {}
+
+    def update(m, alpha):
+        n = round(start + (end - start) * alpha)
+        if n not in drawn:
+            drawn[n] = make(n)
+        m.become(drawn[n])
+    return UpdateFromAlphaFunc(mob, update)
+
+
+# --- Segment 17 -----------------------------------------------------------------------------------------------------
+
 class SkillRow(VGroup):
     """One base-stage example as the Doer gets it: the sub-goal it is handed (left), the made-up row (the mark the
     sub-goal names, outlined in the Planner's colour, and a distracting mark of the other kind; a carried key rides
     above the agent) and the action it is taught (right), which `act` plays on the row."""
 
-    def __init__(self, example: dict, n_cells: int, cell: float = 0.3):
+    def __init__(self, example: dict, n_cells: int, cell: float = CARD_CELL):
         super().__init__()
         self.example = example
         agent, key_cell, door = example["agent"], example["key"], example["door"]
-        self.track = WorldTrack([agent, agent if key_cell is None else key_cell, agent if door is None else door],
-                                n_cells, cell=cell, numbers=False, chip=False)
-        # At this size the icons' fixed stroke widths would blot the key out (as on a DemoCard).
-        self.track.key.set_stroke(width=3.5).scale(1.6)
-        self.track.agent.scale(1.3)
+        self.track = legible_key(WorldTrack([agent, agent if key_cell is None else key_cell,
+                                             agent if door is None else door], n_cells, cell=cell, numbers=False,
+                                            chip=False))
         self.track.remove(*([self.track.key] if key_cell is None else []),
                           *([self.track.door] if door is None else []))
         target = key_cell if example["subgoal"] == "go_to_key" else door
         self.target = self.track.cells[target].copy().set_fill(opacity=0).set_stroke(PALETTE.planner, 4)
         self.carried = None
         if example["holding_key"]:
-            self.carried = self.track.key.copy().scale(0.7).move_to(self.above_head()).set_z_index(3)
+            self.carried = self.track.key.copy().move_to(self.above_head()).set_z_index(3)
         self.subgoal = mono(example["subgoal"], SIZE.small, PALETTE.planner)
         self.action = mono(example["action"], SIZE.small, PALETTE.doer)
         self.add(self.track, self.target, *([self.carried] if self.carried else []))
 
     def above_head(self):
-        return self.track.agent.get_top() + UP * self.track.cell * 0.3
+        return self.track.agent.get_top() + UP * (self.track.key.height / 2 + 0.04)
 
     def place_tokens(self, subgoal_right: float, action_left: float) -> "SkillRow":
         """Sub-goal right-aligned at x = subgoal_right, action left-aligned at action_left (a table's columns)."""
@@ -64,11 +159,11 @@ class SkillRow(VGroup):
             shift = (track.cells[1].get_x() - track.cells[0].get_x()) * (RIGHT if action == "right" else LEFT)
             effect = [VGroup(track.agent, *([self.carried] if self.carried else [])).animate.shift(shift)]
         elif action == "pick":
-            effect = [track.key.animate.scale(0.7).move_to(self.above_head())]
+            effect = [track.key.animate.move_to(self.above_head())]
         else:
-            # as on the full track: the key is used up and the agent steps aside to show the open door
-            effect = [Transform(track.door, track.door.opened()), track.agent.animate.shift(LEFT * track.cell * 0.3),
-                      *([self.carried.animate.set_stroke(opacity=0)] if self.carried else [])]
+            # as on the full track: the key is used up and the agent goes through, so the open door shows whole
+            effect = [Transform(track.door, track.door.opened()), track.agent.animate.scale(0.6).set_opacity(0),
+                      *([self.carried.animate.set_opacity(0)] if self.carried else [])]
         return AnimationGroup(FadeIn(self.action, shift=RIGHT * 0.15), *effect)
 
 
@@ -78,107 +173,406 @@ def skill_examples(skills: list[dict]) -> list[dict]:
             if any(ex["subgoal"] == name for ex in skills)]
 
 
-def skill_table(examples: list[dict], n_cells: int, row_gap: float = 0.5, buff: float = 0.18) -> VGroup:
-    """The examples stacked, rows centred, sub-goals in a right-aligned column on their left and actions in a
-    left-aligned column on their right; the whole table centred on the origin."""
+def skill_table(examples: list[dict], n_cells: int, row_gap: float = 0.8, buff: float = 0.2) -> VGroup:
+    """The examples stacked, sub-goals in a right-aligned column on their left and actions in a left-aligned column
+    on their right; the rows' tracks centred on x = 0, the middle row at y = 0."""
     rows = [SkillRow(ex, n_cells) for ex in examples]
     for i, row in enumerate(rows):
-        row.move_to([0, -i * row_gap, 0])
+        row.shift([-row.track.cells.get_x(), -i * row_gap - row.track.cells.get_y(), 0])
     left = rows[0].track.cells.get_left()[0] - buff
     right = rows[0].track.cells.get_right()[0] + buff
     for row in rows:
         row.place_tokens(left, right)
     table = VGroup(*[VGroup(row, row.subgoal, row.action) for row in rows])
-    table.shift(-table.get_center())
+    table.shift(UP * (len(rows) - 1) * row_gap / 2)
     table.rows = rows
     return table
 
 
-class Tally(VGroup):
-    """A bucket of training targets: a titled box with one bar per token, its length the token's count."""
+def stage_header(number: str, name: str) -> VGroup:
+    """A numbered stage; drawn muted, brightened when the voice names it."""
+    badge = Circle(radius=0.27, stroke_color=PALETTE.muted, stroke_width=3)
+    digit = text(number, SIZE.small, PALETTE.muted, weight="BOLD").move_to(badge)
+    return VGroup(VGroup(badge, digit), text(name, SIZE.label, PALETTE.muted, weight="BOLD")).arrange(RIGHT, buff=0.25)
 
-    def __init__(self, title: str, names: tuple[str, ...], counts: dict, color: str, width: float = 3.3,
-                 height: float = 2.75, bar_max: float = 0.9):
+
+def percent_chart(x_max: float, x_label: str, width: float = 2.75, height: float = 1.3) -> LineChart:
+    """A 0-100 % chart whose axis name sits between its end ticks, on their line (no extra line below)."""
+    chart = LineChart(x_max, (0.0, 1.0), width, height, x_label, y_ticks=(0, 1), y_format=pct, x_ticks=(0, x_max))
+    chart.x_label.next_to(chart.x_axis, DOWN, buff=0.15)
+    return chart
+
+
+class Overview(SegmentScene):
+    """The two stages as two bands, one above the other: the base stage (real skill examples — a sub-goal, a made-up
+    row, the action taught — and its real Doer-accuracy curve), then fine-tuning on the demonstrations (a real
+    demonstration's route, the real held-out success curve)."""
+    segment = "17-viz-overview"
+    chart_x = 3.35          # where both charts' plots start
+    bands = ((CONTENT_TOP - 0.05, -0.05), (-0.2, -2.7))   # (top, bottom) of each stage's band
+
+    def body(self):
+        curves, summary = self.rec.curves, self.rec.summary
+
+        # Section: the two bands, then their numbered names
+        panels = VGroup(*[RoundedRectangle(width=2 * SAFE_X, height=top - bottom, corner_radius=0.2,
+                                           stroke_color=PALETTE.panel_edge, stroke_width=2, fill_color=PALETTE.panel,
+                                           fill_opacity=1).move_to([0, (top + bottom) / 2, 0])
+                          for top, bottom in self.bands])
+        base_head, fine_head = stage_header("1", "base stage"), stage_header("2", "fine-tuning")
+        for head, (top, _) in zip((base_head, fine_head), self.bands):
+            head.shift([-SAFE_X + 0.55, top - 0.43, 0] - head[0].get_center())
+        self.play_until(0.9, FadeIn(panels))
+        self.wait_until_time(self.cue("two") - 0.15)
+        self.play_until(self.cue("stages") + 0.4, LaggedStart(FadeIn(base_head), FadeIn(fine_head), lag_ratio=0.3))
+
+        # Section: the base stage, named; its Doer-accuracy curve drawn as the voice describes it
+        base_chart = percent_chart(curves["hrm_base"][-1]["step"], "optimizer steps", height=1.35)
+        base_chart.shift([self.chart_x, 0.6, 0] - base_chart.to_scene(0, 0))
+        base = curves["hrm_base"]
+        self.play_until(self.cue("base") + 0.4, self.brighten(base_head), FadeIn(base_chart))
+        base_curve = base_chart.grow("doer_acc", [r["step"] for r in base], [r["doer_acc"] for r in base],
+                                     PALETTE.doer)
+        self.play_until(self.cue("skills"), *base_curve, FadeIn(self.chart_title("Doer accuracy", PALETTE.doer,
+                                                                                 base_chart)))
+
+        # Section: its skills, one recorded example per sub-goal; each taught action is then done on its row
+        table = skill_table(skill_examples(self.rec.dataset["skills"]), summary["n_cells"])
+        table.shift([HANDOFF[0], 1.1, 0])
+        made_up = text("on made-up rows", SIZE.small, PALETTE.muted).next_to(base_head, RIGHT, buff=0.45)
+        self.play_until(self.cue("skills") + 0.6, FadeIn(made_up), LaggedStart(*[FadeIn(VGroup(row, row.subgoal))
+                                                                 for row in table.rows], lag_ratio=0.3))
+        self.play_until(self.cue("then") - 0.1, LaggedStart(*[row.act() for row in table.rows], lag_ratio=0.3))
+
+        # Section: fine-tuning on the demonstrations: a real one's track (18 starts from it), its route, and the
+        # held-out success curve
+        demo = handoff_demo(self.rec)
+        real = legible_key(mini_track(demo["layout"], CARD_CELL)).move_to([*HANDOFF, 0])
+        on_demos = text(f"on {summary['n_train']} demonstrations", SIZE.small, PALETTE.muted)
+        on_demos.next_to(fine_head, RIGHT, buff=0.45)
+        fine_chart = percent_chart(summary["epochs"], "epoch", height=1.2)
+        fine_chart.shift([self.chart_x, -2.0, 0] - fine_chart.to_scene(0, 0))
+        self.play_until(self.cue("fine_tuning") + 0.4, self.brighten(fine_head), FadeIn(real), FadeIn(on_demos),
+                        FadeIn(fine_chart))
+        hrm = curves["hrm"]
+        fine_curve = fine_chart.grow("heldout_success", [r["epoch"] for r in hrm], [r["heldout_success"] for r in hrm],
+                                     PALETTE.success)
+        # under the curve's end: the curve ends on the plot's top edge, where the title is
+        end_value = text(pct(hrm[-1]["heldout_success"]), SIZE.small, PALETTE.success).next_to(
+            fine_chart.to_scene(hrm[-1]["epoch"], hrm[-1]["heldout_success"]), DOWN, buff=0.15, aligned_edge=RIGHT)
+        self.play_until(min(self.cue("task") + 0.5, self.length - 0.3), *fine_curve,
+                        FadeIn(self.chart_title("held-out solved", PALETTE.success, fine_chart)),
+                        Create(route(real, demo["layout"])))
+        self.play(FadeIn(end_value), FadeIn(self.source(f"held-out layouts, n = {summary['n_heldout']}")),
+                  run_time=self.whole_frames(min(MOTION.fade, self.remaining())))
+
+    @staticmethod
+    def brighten(header: VGroup) -> AnimationGroup:
+        badge, name = header
+        return AnimationGroup(badge[0].animate.set_stroke(PALETTE.text), badge[1].animate.set_color(PALETTE.text),
+                              name.animate.set_color(PALETTE.text))
+
+    @staticmethod
+    def chart_title(name: str, color: str, chart: LineChart):
+        """The series' name just above the plot's top-left corner (labelled lines, no legend)."""
+        return text(name, SIZE.small, color).next_to(chart.to_scene(0, 1), UP, buff=0.12, aligned_edge=LEFT)
+
+
+# --- Segment 18 -----------------------------------------------------------------------------------------------------
+
+def demo_card(demo: dict, cell: float = CARD_CELL) -> VGroup:
+    """One demonstration as a card large enough to read: its layout and its shortest route (DemoCard's fixed icon
+    scales only suit its 0.2 cells, where the icons are under 24 px)."""
+    track = legible_key(mini_track(demo["layout"], cell))
+    card = VGroup()
+    card.track, card.route = track, route(track, demo["layout"])
+    card.panel = backdrop(VGroup(track, card.route), pad=0.1)
+    return card.add(card.panel, track, card.route)
+
+
+def layout_tile(layout: list[int], n_cells: int, lit: bool, width: float = 0.86, height: float = 0.4) -> VGroup:
+    """A layout as a small tile: where the agent (light dot) and the key (gold dot) start, the door a copper bar;
+    a demonstration's tile is outlined."""
+    box = RoundedRectangle(width=width, height=height, corner_radius=0.07, fill_color=PALETTE.panel_edge,
+                           fill_opacity=1, stroke_color=PALETTE.text, stroke_width=3 if lit else 0)
+
+    def at(i: int) -> list:
+        return [(i + 0.5 - n_cells / 2) * (width - 0.1) / n_cells, 0, 0]
+
+    agent, key_cell, door = layout
+    door_bar = Rectangle(width=0.05, height=height * 0.6, stroke_width=0, fill_color=PALETTE.door, fill_opacity=1)
+    return VGroup(box, door_bar.move_to(at(door)), Dot(at(agent), radius=0.038, color=PALETTE.agent),
+                  Dot(at(key_cell), radius=0.038, color=PALETTE.key))
+
+
+class TrainingData(SegmentScene):
+    """The real demonstration 17 ended on becomes the first of ten cards, each with its shortest route; then the
+    cards fold into tiles on the map of every layout (rows: the agent's start, columns: the key's), where the other
+    layouts appear and are set aside for testing."""
+    segment = "18-training-data"
+    grid_pitch = (0.95, 0.56)     # tile columns and rows
+    grid_origin = (-4.95, 2.15)   # the tile of agent 0, key 0
+
+    def body(self):
+        data, summary = self.rec.dataset, self.rec.summary
+        n_cells = data["n_cells"]
+
+        # Section: the demonstration from 17 becomes a card; the other nine are dealt beside it
+        first = data["train"].index(handoff_demo(self.rec))
+        cards = VGroup(*[demo_card(demo) for demo in data["train"]])
+        slots = cards.copy().arrange_in_grid(cols=2, buff=(0.35, 0.08)).move_to([0, 0.05, 0])
+        lead = cards[first]
+        lead.shift([*HANDOFF, 0] - lead.track.get_center())
+        dealt = lead.copy().move_to(slots[first])
+        lead.panel.set_fill(opacity=0).set_stroke(opacity=0)   # 17 showed the track and route alone
+        self.add(lead)
+        others = [(card, slot) for card, slot in zip(cards, slots) if card is not lead]
+        for card, slot in others:
+            card.move_to(slot).route.set_opacity(0)
+        self.play_until(self.cue("n_train"), Transform(lead, dealt))
+        self.play_until(self.cue("each"), LaggedStart(*[FadeIn(card, shift=UP * 0.2) for card, _ in others],
+                                                      lag_ratio=0.1))
+
+        # Section: each card's shortest way
+        self.play_until(self.cue("way") + 0.6, LaggedStart(*[Create(card.route.set_opacity(1)) for card, _ in others],
+                                                           lag_ratio=0.08))
+        self.wait_until_time(self.cue("other") - 0.1)
+
+        # Section: the cards fold into tiles on the map of all layouts; the other layouts appear, then step back
+        held_out = VGroup(*[layout_tile(layout, n_cells, lit=False).move_to(self.spot(layout))
+                            for layout in data["heldout"]])
+        folded = [layout_tile(demo["layout"], n_cells, lit=True).move_to(self.spot(demo["layout"]))
+                  for demo in data["train"]]
+        # numbered along the first row (key in cell i) and the first column (agent in cell i)
+        columns = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).move_to(self.spot([0, i]) + UP * 0.45)
+                           for i in range(n_cells - 1)])
+        rows = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).move_to(self.spot([i, 0]) + LEFT * 0.7)
+                        for i in range(n_cells - 1)])
+        axes = VGroup(columns, rows,
+                      text("where the key starts", SIZE.small, PALETTE.muted).next_to(columns, UP, buff=0.15),
+                      text("where the agent starts", SIZE.small, PALETTE.muted).rotate(PI / 2).next_to(rows, LEFT,
+                                                                                                     buff=0.2))
+        demos_label = VGroup(text(str(summary["n_train"]), SIZE.heading, weight="BOLD"),
+                             text("demonstrations", SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        held_label = VGroup(text(str(summary["n_heldout"]), SIZE.heading, PALETTE.muted, weight="BOLD"),
+                            text("held-out layouts", SIZE.small, PALETTE.muted)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                         buff=0.12)
+        testing = text("kept back for testing", SIZE.small, PALETTE.muted)
+        labels_x = self.spot([0, n_cells - 2, 0])[0] + 0.9
+        demos_label.move_to([labels_x, 1.2, 0], aligned_edge=LEFT)
+        held_label.move_to([labels_x, -0.6, 0], aligned_edge=LEFT)
+        testing.next_to(held_label, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.play_until(self.cue("n_heldout") + 0.2,
+                        LaggedStart(*[FadeTransform(card, tile) for card, tile in zip(cards, folded)], lag_ratio=0.04),
+                        FadeIn(axes), FadeIn(demos_label))
+        self.play_until(self.cue("kept") - 0.1, LaggedStart(*[FadeIn(t, scale=0.6) for t in held_out], lag_ratio=0.03),
+                        FadeIn(held_label),
+                        FadeIn(self.source(f"the followed run's split of all {len(held_out) + len(folded)} layouts")))
+        self.play_until(self.cue("testing") + 0.3, held_out.animate.set_opacity(0.4),
+                        held_label.animate.set_opacity(0.7), FadeIn(testing))
+
+    def spot(self, layout: list[int]):
+        """The centre of a layout's tile ([agent, key, …]): its row is where the agent starts, its column where the
+        key does."""
+        (dx, dy), (x0, y0) = self.grid_pitch, self.grid_origin
+        return [x0 + layout[1] * dx, y0 - layout[0] * dy, 0]
+
+
+# --- Segment 19 -----------------------------------------------------------------------------------------------------
+
+class ModuleStats(VGroup):
+    """Beside a module: how many demonstration steps it still gets wrong (a number that counts as passes go by) and
+    how far its weights moved in the last pass, ‖Δθ‖ / ‖θ‖, as a bar (the weight nudge) with its value."""
+
+    def __init__(self, errors: str, error_color: str, tint: str, wrong: int, full: float, bar_w: float = 2.1):
         super().__init__()
-        self.title = text(title, SIZE.small, color, weight="BOLD")
-        self.rows = VGroup()
-        peak = max(counts.values())
-        for name in names:
-            label = mono(name, SIZE.small, PALETTE.text)
-            bar = Rectangle(width=max(0.02, bar_max * counts.get(name, 0) / peak), height=0.24, stroke_width=0,
-                            fill_color=color, fill_opacity=1)
-            self.rows.add(VGroup(label, bar, text(str(counts.get(name, 0)), SIZE.small, PALETTE.muted)))
-        label_w = max(r[0].width for r in self.rows)
-        for i, (label, bar, count) in enumerate(self.rows):
-            y = -i * 0.42
-            label.move_to([label_w - label.width / 2, y, 0])
-            bar.move_to([label_w + 0.2 + bar.width / 2, y, 0])
-            count.next_to(bar, RIGHT, buff=0.12)
-        content = VGroup(self.title, self.rows).arrange(DOWN, buff=0.3)
-        self.box = RoundedRectangle(width=width, height=height, corner_radius=0.2, stroke_color=color,
-                                    stroke_width=3, fill_color=PALETTE.panel, fill_opacity=1)
-        content.move_to(self.box).align_to(self.box.get_top() + DOWN * 0.35, UP)
-        self.add(self.box, self.title, self.rows)
+        self.error_color, self.tint, self.full, self.shown = error_color, tint, full, wrong
+        self.name = text(errors, SIZE.small, PALETTE.muted)
+        self.count = self.number(wrong)
+        self.weights = text("weights moved", SIZE.small, PALETTE.muted)
+        self.track = Rectangle(width=bar_w, height=0.24, stroke_width=0, fill_color=PALETTE.track, fill_opacity=1)
+        self.bar = Rectangle(width=0.001, height=0.24, stroke_width=0, fill_color=tint, fill_opacity=1)
+        self.value = text("0 %", SIZE.small, PALETTE.muted)
+        VGroup(self.weights, self.track, self.value).arrange(RIGHT, buff=0.25)
+        self.name.next_to(self.weights, UP, buff=0.42, aligned_edge=LEFT)
+        self.count.next_to(self.name, RIGHT, buff=0.3).align_to(self.name, DOWN)
+        self.bar.align_to(self.track, LEFT).set_y(self.track.get_y())
+        self.add(self.name, self.count, self.weights, self.track, self.bar, self.value)
 
-    def fill(self) -> AnimationGroup:
-        """The bars grow from their left ends and their counts appear."""
-        return AnimationGroup(*[AnimationGroup(GrowFromEdge(bar, LEFT), FadeIn(count)) for _, bar, count in self.rows])
+    def number(self, n: int):
+        made = text(str(n), SIZE.label, self.error_color, weight="BOLD")
+        if hasattr(self, "count"):
+            made.move_to(self.count, aligned_edge=LEFT).align_to(self.count, DOWN)
+        return made
 
-    def empty(self) -> VGroup:
-        """Everything but the bars and counts: what is shown before the targets arrive."""
-        return VGroup(self.box, self.title, *[label for label, _, _ in self.rows])
+    def count_to(self, n: int) -> UpdateFromAlphaFunc:
+        start, self.shown = self.shown, n
+        return count_to(self.count, start, n, self.number)
 
-
-def held_out_grid(layouts: list[list[int]], n_cells: int, columns: int = 9, width: float = 0.42) -> VGroup:
-    """One small grey tile per held-out layout: where the agent (light) and the key (dark) start."""
-    tiles = VGroup()
-    for agent, key_cell, _ in layouts:
-        tile = RoundedRectangle(width=width, height=0.22, corner_radius=0.05, stroke_width=0,
-                                fill_color=PALETTE.panel_edge, fill_opacity=1)
-        def x(i: int) -> float:
-            return tile.get_left()[0] + 0.03 + (i + 0.5) * (width - 0.06) / n_cells
-
-        tiles.add(VGroup(tile, Dot([x(agent), 0, 0], radius=0.035, color=PALETTE.text),
-                         Dot([x(key_cell), 0, 0], radius=0.035, color=PALETTE.muted)))
-    return tiles.arrange_in_grid(cols=columns, buff=(0.08, 0.08))
-
-
-class ErrorStrip(VGroup):
-    """One module's wrong steps on the demonstrations, one bar per epoch, with the latest count beside its name.
-    The name starts muted and is lit when the voice comes to it."""
-
-    def __init__(self, name: str, color: str, counts: list[int], peak: int, bar_w: float = 0.15,
-                 bar_gap: float = 0.07, max_h: float = 0.95):
-        super().__init__()
-        self.color, self.counts = color, counts
-        self.name = text(name, SIZE.small, PALETTE.muted)
-        self.value = text(str(counts[0]), SIZE.label, color, weight="BOLD")
-        n = len(counts)
-        self.baseline = Line(LEFT * (n * (bar_w + bar_gap) / 2), RIGHT * (n * (bar_w + bar_gap) / 2),
-                             stroke_color=PALETTE.muted, stroke_width=2)
-        self.bar_w, self.bar_gap = bar_w, bar_gap
-        self.bars = [Rectangle(width=bar_w, height=max(0.001, max_h * c / peak), stroke_width=0, fill_color=color,
-                               fill_opacity=1) for c in counts]
-        self.name.next_to(self.baseline, UP, buff=max_h + 0.2).align_to(self.baseline, LEFT)
-        self.value.next_to(self.name, RIGHT, buff=0.3).align_to(self.name, DOWN)
-        self.add(self.baseline, self.place(0), self.name, self.value)
-
-    def place(self, epoch: int) -> Rectangle:
-        """Epoch `epoch`'s bar on the baseline, wherever the strip now is (later bars join the group as they
-        grow)."""
-        slot = self.baseline.get_left() + RIGHT * ((epoch + 0.5) * (self.bar_w + self.bar_gap))
-        return self.bars[epoch].move_to(slot, aligned_edge=DOWN)
-
-    def show(self, epoch: int) -> AnimationGroup:
-        """Epoch `epoch`'s bar grows and the count changes to it."""
-        new = text(str(self.counts[epoch]), SIZE.label, self.color, weight="BOLD")
-        new.move_to(self.value, aligned_edge=LEFT)
-        self.add(self.place(epoch))
-        return AnimationGroup(GrowFromEdge(self.bars[epoch], DOWN), switch(self.value, new))
+    def nudge(self, change: float) -> AnimationGroup:
+        """The bar moves to this pass's weight change and its value follows."""
+        bar = Rectangle(width=max(0.001, self.track.width * change / self.full), height=self.track.height,
+                        stroke_width=0, fill_color=self.tint, fill_opacity=1).align_to(self.track, LEFT)
+        bar.set_y(self.track.get_y())
+        value = text(pct(change), SIZE.small, PALETTE.text).move_to(self.value, aligned_edge=LEFT)
+        return AnimationGroup(Transform(self.bar, bar), switch(self.value, value))
 
     def light(self) -> AnimationGroup:
-        return self.name.animate.set_color(self.color)
+        return AnimationGroup(self.name.animate.set_color(self.error_color),
+                              self.weights.animate.set_color(PALETTE.text))
 
+
+class LearningProcess(SegmentScene):
+    """Fine-tuning, pass by pass. Two passes are shown at work, on recorded demonstration steps: the model (Planner
+    over Doer) gets the step's state, the sub-goal the Planner picks slides down to the Doer and the action the Doer
+    picks leaves it, each ticked or crossed against the demonstration; the module that was wrong pulses (red: the
+    Planner, orange: the Doer) and its weights move by the pass's recorded ‖Δθ‖ / ‖θ‖ while its wrong-step count
+    counts to the pass's result. The passes between and after run by faster; meanwhile the Doer's error travels back
+    up the sub-goal arrow into the Planner: the action loss's gradient reaches it (measured on every seed,
+    summary.checks.planner_grad)."""
+    segment = "19-learning-process"
+    spots = {"planner": (-3.7, 2.3), "doer": (-3.7, -0.2), "stats_x": 1.2, "row": (-3.45, -2.3)}
+
+    def body(self):
+        rec = self.rec
+        # snaps[e] is the model after e passes; snaps[0], the base stage's result, is where fine-tuning starts
+        snaps = [rec.snapshot("after base stage")] + [s for s in rec.snapshots if s["stage"] == "finetune"]
+        epochs = self.epochs = len(snaps) - 1
+        wrong = self.wrong = [dict(zip(("planner", "doer"), wrong_steps(s))) for s in snaps]
+        self.moved = [s["weight_change"] for s in snaps]        # moved[e]: during pass e (e ≥ 1)
+        full = max(max(m.values()) for m in self.moved[1:])
+
+        # Section: the model, its two modules' stats, and where a demonstration step comes in
+        self.planner = Module("Planner", "H module · picks sub-goals", PALETTE.planner, 4.0, 1.3)
+        self.doer = Module("Doer", "L module · picks actions", PALETTE.doer, 4.0, 1.3)
+        self.planner.move_to([*self.spots["planner"], 0])
+        self.doer.move_to([*self.spots["doer"], 0])
+        self.down = Arrow(self.planner.box.get_bottom() + LEFT * 1.5, self.doer.box.get_top() + LEFT * 1.5, buff=0.05,
+                          color=PALETTE.planner, stroke_width=5)
+        up = Arrow(self.doer.box.get_top() + RIGHT * 1.5, self.planner.box.get_bottom() + RIGHT * 1.5, buff=0.05,
+                   color=PALETTE.doer, stroke_width=5)
+        row_in = Arrow([self.spots["planner"][0], -1.72, 0], self.doer.box.get_bottom(), buff=0.05,
+                       color=PALETTE.muted, stroke_width=5)
+        row_label = text("a demonstration step", SIZE.small, PALETTE.muted).next_to(row_in, RIGHT, buff=0.2)
+        out = Arrow(self.doer.box.get_right(), self.doer.box.get_right() + RIGHT * 0.9, buff=0.05,
+                    color=PALETTE.doer, stroke_width=5)
+        self.stats = {name: ModuleStats(errors, error, tint, wrong[0][name], full) for name, errors, error, tint in (
+            ("planner", "wrong sub-goals", PALETTE.planner_error, PALETTE.planner),
+            ("doer", "wrong actions", PALETTE.doer_error, PALETTE.doer))}
+        for name, stats in self.stats.items():
+            stats.move_to([self.spots["stats_x"], self.spots[name][1], 0], aligned_edge=LEFT)
+        self.clock = text(f"pass 1 of {epochs}", SIZE.label).move_to([self.spots["stats_x"], 1.05, 0],
+                                                                    aligned_edge=LEFT)
+        self.row, self.shown = None, []
+        n_steps = sum(len(d["steps"]) for d in snaps[0]["demos"])
+        self.play_until(self.cue("pass"), FadeIn(VGroup(self.planner, self.doer, self.down, up, out)),
+                        FadeIn(VGroup(*self.stats.values())))
+
+        # Section: the first pass at work on a step both modules get wrong; both modules are nudged
+        state, action = self.forward(snaps[0], False, False)
+        self.play_until((self.cue("pass") + self.cue("nudges")) / 2, state,
+                        FadeIn(VGroup(row_in, row_label, self.clock)),
+                        FadeIn(self.source(f"demonstration steps, n = {n_steps}")))
+        self.play_until(self.cue("nudges") - 0.1, action)
+        self.play_until(self.cue("nudges") + 0.5, self.pulse("planner"), self.pulse("doer"))
+        self.play_until(self.cue("nudges") + 1.1, *self.after_pass(1))
+
+        # Section: one pass at work on two steps — a wrong sub-goal, then a wrong action — chosen as the pass after
+        # which the most errors are gone (of those whose model gets both kinds wrong); the passes between run by
+        both = [e for e in range(2, epochs + 1)
+                if first_step(snaps[e - 1], False, True) and first_step(snaps[e - 1], True, False)]
+        fall = {e: sum(wrong[e - 1].values()) - sum(wrong[e].values()) for e in range(2, epochs + 1)}
+        shown = max(both or fall, key=lambda e: (fall[e], -e))
+        self.quick(range(2, shown), self.cue("subgoal") - 0.1)
+        state, action = self.forward(snaps[shown - 1], False, True, shown)
+        self.play_until((self.cue("subgoal") + self.cue("planner")) / 2, state, self.stats["planner"].light())
+        self.play_until(self.cue("planner"), action)
+        self.play_until(self.cue("planner") + 0.45, self.pulse("planner"))
+        # the pass moves both modules at once; each one's share is shown right after its own error
+        state, action = self.forward(snaps[shown - 1], True, False, shown)
+        self.play_until(self.cue("action"), state, *self.after_pass(shown, ("planner",)))
+        self.play_until(self.cue("doer"), action, self.stats["doer"].light())
+        self.play_until(self.cue("doer") + 0.45, self.pulse("doer"))
+        self.play_until(self.cue("doer") + 1.0, *self.after_pass(shown, ("doer",)))
+
+        # Section: the passes left run by; meanwhile the Doer's error flows back up the sub-goal arrow (against it,
+        # as the gradient does) into the Planner, with the measurement that says it really arrives
+        grads = rec.summary["checks"]["planner_grad"]["values"]
+        note = VGroup(text("the action loss reaches the Planner:", SIZE.small, PALETTE.muted),
+                      text(f"gradient > 0 in {sum(g > 0 for g in grads)} of {len(grads)} runs", SIZE.small,
+                           PALETTE.muted)).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        note.move_to([SAFE_X - note.width / 2, -1.75, 0])
+        at_doer, at_planner = self.down.get_end(), self.down.get_start()
+        error = Dot(at_doer, radius=0.14, color=PALETTE.doer_error).set_z_index(5)
+        trail = Line(at_doer, at_planner, stroke_color=PALETTE.doer_error, stroke_width=12)
+        flows = self.cue("flows")
+        later(self, flows, self.pulse("doer"))
+        later(self, flows + 0.45, Succession(FadeIn(error, run_time=0.1),
+                                             error.animate(run_time=0.6).move_to(at_planner).build(),
+                                             FadeOut(error, run_time=0.2)))
+        later(self, flows + 0.45, ShowPassingFlash(trail, time_width=0.8, run_time=0.7))
+        later(self, flows + 0.45, FadeIn(note, run_time=MOTION.fade))
+        later(self, flows + 1.1, self.pulse("planner", PALETTE.doer_error))
+        self.quick(range(shown + 1, epochs + 1), self.length - 0.3)
+
+    def pulse(self, module: str, color: str | None = None):
+        """A credit pulse on a module: red for the Planner's errors, orange for the Doer's."""
+        default = PALETTE.planner_error if module == "planner" else PALETTE.doer_error
+        return getattr(self, module).pulse(color or default)
+
+    def forward(self, snapshot: dict, planner_ok: bool, doer_ok: bool, epoch: int = 1) -> list:
+        """Pass `epoch` at work: the model going in (`snapshot`) on its first demonstration step with these verdicts
+        (or, in a recording without one, the first where the module named wrong is), the step's state on the row
+        below the Doer, the sub-goal the Planner picks sliding down to the Doer, the action the Doer picks leaving
+        it, each ticked or crossed as recorded. Two animations, to play one after the other: the state and the
+        sub-goal, then the action."""
+        relaxed = (None if planner_ok else False, None if doer_ok else False)
+        layout, step = (first_step(snapshot, planner_ok, doer_ok) or first_step(snapshot, *relaxed)
+                        or first_step(snapshot, None, None))
+        row = legible_key(mini_track(layout, CARD_CELL)).move_to([*self.spots["row"], 0])
+        row.agent.move_to(row.center_of(step["agent"]))
+        if step["holding_key"]:
+            row.key.move_to(row.agent.get_top() + UP * (row.key.height / 2 + 0.03))
+        goal = token(step["predicted_subgoal"], PALETTE.planner, SIZE.small)
+        goal.move_to([self.spots["planner"][0] - 0.15, (self.planner.get_bottom()[1] + self.doer.get_top()[1]) / 2, 0])
+        action = token(step["predicted_action"], PALETTE.doer, SIZE.small).next_to(self.doer.box, RIGHT, buff=1.05)
+        marks = VGroup(*[(tick(0.3) if ok else red_cross(0.3).set_stroke(error)).next_to(tok, RIGHT, buff=0.15)
+                         for tok, ok, error in ((goal, step["planner_ok"], PALETTE.planner_error),
+                                                (action, step["doer_ok"], PALETTE.doer_error))])
+        # each token fades in inside the module that picks it and slides out to where it is shown
+        from_planner = goal.get_center() - self.planner.box.get_center()
+        from_doer = action.get_center() - (self.doer.box.get_right() + LEFT * 0.6)
+        # one FadeOut per item: a FadeOut of a new group around them would leave them in the scene (Manim removes only
+        # the group), restored to full opacity when it ends
+        leaving = [*self.shown, *([self.row] if self.row else [])]
+        clock = text(f"pass {epoch} of {self.epochs}", SIZE.label).move_to(self.clock, aligned_edge=LEFT)
+        self.row, self.shown = row, [goal, action, *marks]
+        return [AnimationGroup(switch(self.clock, clock), Succession(
+                    AnimationGroup(*[FadeOut(m) for m in leaving] or [Wait()], run_time=0.2), FadeIn(row, run_time=0.3),
+                    FadeIn(goal, shift=from_planner, run_time=0.45), FadeIn(marks[0], scale=0.6, run_time=0.15))),
+                Succession(FadeIn(action, shift=from_doer, run_time=0.45), FadeIn(marks[1], scale=0.6, run_time=0.15))]
+
+    def after_pass(self, epoch: int, modules: tuple = ("planner", "doer")) -> list:
+        """After pass `epoch`: the modules' weights move by its recorded change and their counts count to its
+        result."""
+        clock = text(f"pass {epoch} of {self.epochs}", SIZE.label).move_to(self.clock, aligned_edge=LEFT)
+        return [switch(self.clock, clock), *[self.stats[name].nudge(self.moved[epoch][name]) for name in modules],
+                *[self.stats[name].count_to(self.wrong[epoch][name]) for name in modules]]
+
+    def quick(self, passes: range, end: float) -> None:
+        """Passes run by without being shown at work, evenly until `end`; the last step shown fades."""
+        if not passes:
+            return
+        start = self.now
+        for i, epoch in enumerate(passes):
+            anims = self.after_pass(epoch)
+            if i == 0:
+                anims += [FadeOut(m) for m in self.shown]
+                self.shown = []
+            self.play_until(start + (end - start) * (i + 1) / len(passes), *anims)
+
+
+# --- Segment 20 -----------------------------------------------------------------------------------------------------
 
 class WideBubble(VGroup):
     """The thought bubble laid out wide — Planner bars beside Doer bars — so it fits above a full-size track, with a
@@ -230,7 +624,8 @@ def act_format(v: float) -> str:
 class ThinkingSteps(VGroup):
     """ACT's thinking steps per move at every snapshot — untrained, after the base stage, after each fine-tuning
     epoch — one bar each, its height the held-out mean; its name and source on the left, a tick for each level the
-    voice names (`levels`), and what the bars are underneath. Bars start muted; `mark` lights one bar and its tick."""
+    voice names (`levels`), and what the bars are underneath. Bars and ticks start muted; `lit(i)` names bar i and
+    the tick of its level, to brighten when the voice comes to them."""
 
     def __init__(self, snapshots: list[dict], levels: tuple[float, ...], source: str, pitch: float = 0.46,
                  bar_w: float = 0.28, max_h: float = 0.55):
@@ -251,12 +646,7 @@ class ThinkingSteps(VGroup):
         self.labels = self.stage_labels(snapshots)
         body = VGroup(*self.ticks.values(), self.baseline, self.labels, self.bars)
         self.title.next_to(body, LEFT, buff=0.4)
-        # Highlights made now, at full height, and moved with the chart (which is shown piece by piece, never
-        # whole): a bar's own .animate would fight its growth in `ThoughtBubbles`.
-        self.lit = VGroup(*[bar.copy() for bar in self.bars])
-        self.lit_ticks = {v: tick_mark.copy() for v, tick_mark in self.ticks.items()}
-        self.add(self.grid, self.baseline, *self.ticks.values(), self.title, self.labels, self.bars, self.lit,
-                 *self.lit_ticks.values())
+        self.add(self.grid, self.baseline, *self.ticks.values(), self.title, self.labels, self.bars)
 
     def stage_labels(self, snapshots: list[dict]) -> VGroup:
         """'untrained' ending under its bar, 'base' starting under its bar, and the fine-tuning epochs under a thin
@@ -280,299 +670,10 @@ class ThinkingSteps(VGroup):
             labels.add(bracket, name.move_to([(x0 + x1) / 2, y, 0]))
         return labels
 
-    def mark(self, i: int, color: str) -> list:
-        """Bar i and the tick of its level lit in `color`: single animations, to run with `later`."""
-        anims = [FadeIn(self.lit[i].set_fill(color))]
-        if self.values[i] in self.lit_ticks:
-            anims.append(FadeIn(self.lit_ticks[self.values[i]].set_color(color)))
-        return anims
+    def lit(self, i: int) -> list:
+        """Bar i and, if the voice names its level, that level's tick."""
+        return [self.bars[i], *([self.ticks[self.values[i]]] if self.values[i] in self.ticks else [])]
 
-
-class Lane(VGroup):
-    """One side of the synchronized comparison: a heading, where the episode comes from, a track, a step counter and
-    a reference number, on a panel of its own."""
-
-    def __init__(self, episode: dict, heading: str, origin: str, reference: str, width: float = 11.6):
-        super().__init__()
-        self.episode = episode
-        self.track = WorldTrack(episode["layout"], cell=0.9, numbers=False, chip=False)
-        self.heading = text(heading, SIZE.label, weight="BOLD")
-        self.origin = text(origin, SIZE.small, PALETTE.muted)
-        self.counter = StepCounter()
-        self.reference = text(reference, SIZE.small, PALETTE.muted)
-        top = VGroup(VGroup(self.heading, self.origin).arrange(RIGHT, buff=0.35, aligned_edge=DOWN),
-                     VGroup(self.counter, self.reference).arrange(RIGHT, buff=0.35, aligned_edge=DOWN))
-        top[1].next_to(top[0], RIGHT, buff=width - top[0].width - top[1].width)
-        content = VGroup(top, self.track).arrange(DOWN, buff=0.4)
-        # Room below the track for the visit dots of a long episode.
-        self.panel = RoundedRectangle(width=width + 0.7, height=content.height + 1.3, corner_radius=0.2,
-                                      stroke_color=PALETTE.panel_edge, stroke_width=2, fill_color=PALETTE.panel,
-                                      fill_opacity=0.5).move_to(content).shift(DOWN * 0.32)
-        self.add(self.panel, content)
-
-    def advance(self, i: int) -> list:
-        """Step i of the episode (0-based) with its count, or nothing once the episode has ended."""
-        if i >= len(self.episode["steps"]):
-            return []
-        return [self.track.step(self.episode["steps"][i]), self.counter.set(i + 1)]
-
-
-def later(scene, at: float, animation) -> None:
-    """Start `animation` (a single one, not a group) at scene time `at` and let it run alongside whatever is played
-    then, across many short plays. Progress is read from the scene clock: Manim's own turn_animation_into_updater
-    counts frame deltas, which lose a frame at the start of every play and fall seconds behind over forty plays."""
-    animation.suspend_mobject_updating = False
-    animation.begin()
-
-    def update(mob, dt):
-        alpha = (scene.now - at) / animation.get_run_time()
-        if alpha >= 1:
-            animation.finish()
-            mob.remove_updater(update)
-        elif alpha >= 0:
-            animation.interpolate(alpha)
-
-    animation.mobject.add_updater(update)
-    scene.add(animation.mobject)
-
-
-def stage_header(number: str, name: str) -> VGroup:
-    """A numbered stage on the timeline; drawn muted, brightened when the voice names it."""
-    badge = Circle(radius=0.27, stroke_color=PALETTE.muted, stroke_width=3)
-    digit = text(number, SIZE.small, PALETTE.muted, weight="BOLD").move_to(badge)
-    return VGroup(VGroup(badge, digit), text(name, SIZE.label, PALETTE.muted, weight="BOLD")).arrange(RIGHT, buff=0.25)
-
-
-def percent_chart(x_max: float, x_label: str, width: float = 4.2, height: float = 1.5) -> LineChart:
-    return LineChart(x_max, (0.0, 1.0), width, height, x_label, y_ticks=(0, 1), y_format=pct,
-                     x_ticks=(0, x_max))
-
-
-# Segment 17
-
-class Overview(SegmentScene):
-    """The two stages as a timeline: the base stage (real skill examples — a sub-goal, a made-up row, the action
-    taught — and its real Doer-accuracy curve), then fine-tuning on the demonstrations (a real demonstration's
-    route, the real held-out success curve)."""
-    segment = "17-viz-overview"
-    column_x = 3.3
-
-    def body(self):
-        curves, summary = self.rec.curves, self.rec.summary
-
-        # Section: the timeline and two empty stage panels
-        base_head, fine_head = stage_header("1", "base stage"), stage_header("2", "fine-tuning")
-        for head, x in ((base_head, -self.column_x), (fine_head, self.column_x)):
-            head.move_to([x, 0, 0]).shift(UP * (2.55 - head[0].get_y()))   # badges level, whatever the letters
-        timeline = Arrow(base_head.get_right(), fine_head.get_left(), buff=0.35, color=PALETTE.muted,
-                         stroke_width=4)
-        panels = VGroup(*[RoundedRectangle(width=6.1, height=4.7, corner_radius=0.2, stroke_color=PALETTE.panel_edge,
-                                           stroke_width=2, fill_color=PALETTE.panel, fill_opacity=1)
-                          .move_to([x, -0.35, 0]) for x in (-self.column_x, self.column_x)])
-        base_chart = percent_chart(curves["hrm_base"][-1]["step"], "optimizer steps", height=1.2)
-        fine_chart = percent_chart(summary["epochs"], "epoch", height=1.2)
-        for chart, x in ((base_chart, -self.column_x), (fine_chart, self.column_x)):
-            chart.shift([x + 0.35, -1.15, 0] - chart.to_scene(chart.x_max / 2, 0.5))   # plots level, centred
-        self.play_until(self.cue("two"), FadeIn(VGroup(base_head, fine_head)), GrowArrow(timeline))
-        self.play_until(self.cue("stages") + 0.4, FadeIn(VGroup(panels, base_chart, fine_chart)))
-
-        # Section: the base stage, named; its Doer-accuracy curve drawn as the voice describes it
-        self.play_until(self.cue("base") + 0.5, self.brighten(base_head))
-        base = curves["hrm_base"]
-        base_curve = base_chart.grow("doer_acc", [r["step"] for r in base], [r["doer_acc"] for r in base],
-                                     PALETTE.doer)
-        base_title = self.chart_title("Doer accuracy", PALETTE.doer, base_chart)
-        self.play_until(self.cue("skills"), *base_curve, FadeIn(base_title))
-
-        # Section: its skills, one recorded example per sub-goal; each taught action is then done on its row
-        table = skill_table(skill_examples(self.rec.dataset["skills"]), summary["n_cells"])
-        table.move_to([-self.column_x, 0.67, 0])
-        made_up = text("on made-up rows", SIZE.small).move_to([-self.column_x, 1.68, 0])
-        self.play_until(self.cue("skills") + 0.6, FadeIn(made_up), LaggedStart(*[FadeIn(VGroup(row, row.subgoal))
-                                                                 for row in table.rows], lag_ratio=0.3))
-        self.play_until(self.cue("then") - 0.1, LaggedStart(*[row.act() for row in table.rows], lag_ratio=0.3))
-
-        # Section: fine-tuning on the demonstrations, and a preview of its held-out success curve
-        demo = self.demonstration()
-        real = WorldTrack(demo["layout"], cell=0.5, numbers=False, chip=False).move_to([self.column_x, 0.95, 0])
-        on_demos = text(f"on {summary['n_train']} demonstrations", SIZE.small).move_to([self.column_x, 1.68, 0])
-        self.play_until(self.cue("fine_tuning") + 0.4, self.brighten(fine_head), FadeIn(real), FadeIn(on_demos))
-        hrm = curves["hrm"]
-        fine_curve = fine_chart.grow("heldout_success", [r["epoch"] for r in hrm], [r["heldout_success"] for r in hrm],
-                                     PALETTE.success)
-        fine_title = self.chart_title("held-out solved", PALETTE.success, fine_chart)
-        end_value = text(pct(hrm[-1]["heldout_success"]), SIZE.small, PALETTE.success).next_to(
-            fine_chart.to_scene(hrm[-1]["epoch"], hrm[-1]["heldout_success"]), UP, buff=0.15, aligned_edge=RIGHT)
-        self.play_until(min(self.cue("task") + 0.5, self.length - 0.3), *fine_curve, FadeIn(fine_title),
-                        Create(route(real, demo["layout"])))
-        self.play(FadeIn(end_value), FadeIn(self.source(f"held-out layouts, n = {summary['n_heldout']}")),
-                  run_time=self.whole_frames(min(MOTION.fade, self.remaining())))
-
-    def brighten(self, header: VGroup) -> AnimationGroup:
-        badge, name = header
-        return AnimationGroup(badge[0].animate.set_stroke(PALETTE.text), badge[1].animate.set_color(PALETTE.text),
-                              name.animate.set_color(PALETTE.text))
-
-    @staticmethod
-    def chart_title(name: str, color: str, chart: LineChart):
-        """The series' name just above the plot's top-left corner (labelled lines, no legend)."""
-        return text(name, SIZE.small, color).next_to(chart.to_scene(0, 1), UP, buff=0.12, aligned_edge=LEFT)
-
-    def demonstration(self) -> dict:
-        """A real demonstration, preferably of a layout the film also shows elsewhere (a showcase layout)."""
-        train = self.rec.dataset["train"]
-        layouts = [s["layout"] for s in self.rec.dataset["showcase"] if s["in_train"]]
-        return next((d for d in train if layouts and d["layout"] == layouts[0]), train[0])
-
-
-# Segment 18
-
-class TrainingData(SegmentScene):
-    """The real demonstrations dealt as cards, their step-by-step targets poured into a Planner bucket and a Doer
-    bucket, and the held-out layouts set aside as grey tiles."""
-    segment = "18-training-data"
-
-    def body(self):
-        data, summary = self.rec.dataset, self.rec.summary
-
-        # Section: the deck of demonstrations, dealt onto the table
-        cards = VGroup(*[DemoCard(demo) for demo in data["train"]])
-        table = cards.copy().arrange_in_grid(rows=2, buff=(0.2, 0.18)).move_to([0, 1.72, 0])
-        for card in cards:
-            card.route.set_opacity(0)
-            card.steps.set_opacity(0)
-        deck = VGroup(*[card.move_to(UP * 0.3 + (RIGHT + DOWN) * 0.04 * i) for i, card in enumerate(cards)])
-        self.play(FadeIn(VGroup(*reversed(deck)), shift=UP * 0.3), run_time=MOTION.move)   # card 0 on top
-        self.wait_until_time(self.cue("n_train"))
-        self.play_until(self.cue("each"), LaggedStart(*[card.animate.move_to(spot) for card, spot in zip(cards, table)],
-                                                      lag_ratio=0.12))
-
-        # Section: each card's shortest route, and the two buckets of targets
-        planner = Tally("Planner targets", SUBGOALS, self.count(data["train"], "subgoal"), PALETTE.planner)
-        doer = Tally("Doer targets", ACTIONS, self.count(data["train"], "action"), PALETTE.doer)
-        grid = held_out_grid(data["heldout"], data["n_cells"])
-        grid_title = text(f"{summary['n_heldout']} held-out layouts", SIZE.small, PALETTE.text)
-        testing = text("kept back for testing", SIZE.small, PALETTE.muted)
-        held_out = VGroup(grid_title, grid, testing).arrange(DOWN, buff=0.15)
-        # The bottom row spans the table's width: buckets under its left part, the held-out tiles at its right.
-        gap = (table.width - planner.width - doer.width - held_out.width) / 2
-        VGroup(planner, doer, held_out).arrange(RIGHT, buff=gap, aligned_edge=UP).set_x(table.get_x())
-        VGroup(planner, doer, held_out).align_to(table.get_bottom() + DOWN * 0.4, UP)
-        self.play_until(self.cue("way") + 0.25, *[Create(card.route.set_opacity(1)) for card in cards],
-                        *[FadeIn(card.steps.set_opacity(1)) for card in cards],
-                        FadeIn(VGroup(planner.empty(), doer.empty())))
-        self.play_until(self.cue("other"), self.pour(cards, planner, PALETTE.planner),
-                        self.pour(cards, doer, PALETTE.doer), planner.fill(), doer.fill())
-
-        # Section: the held-out layouts, set aside for testing
-        self.play_until(min(self.cue("n_heldout") + 0.9, self.cue("kept")), FadeIn(grid_title),
-                        LaggedStart(*[FadeIn(tile, scale=0.6) for tile in grid], lag_ratio=0.03))
-        self.wait_until_time(self.cue("kept"))
-        self.play_until(min(self.cue("testing") + 0.5, self.length - 0.2), FadeIn(testing),
-                        # a veil dims all tiles at once (cheaper than fading 186 mobjects)
-                        FadeIn(backdrop(grid, pad=0.05).set_stroke(width=0).set_fill(PALETTE.background, 0.5)),
-                        FadeIn(self.source(f"mirrored copies double the targets: {summary['n_demo_states']} states")))
-
-    @staticmethod
-    def count(demos: list[dict], field: str) -> dict:
-        counts: dict = {}
-        for demo in demos:
-            for step in demo["steps"]:
-                counts[step[field]] = counts.get(step[field], 0) + 1
-        return counts
-
-    @staticmethod
-    def pour(cards: VGroup, bucket: Tally, color: str) -> LaggedStart:
-        """One token per card flies into the bucket and dissolves there: the card's targets, delivered."""
-        def token_flight(card):
-            dot = Dot(card.get_center(), radius=0.1, color=color)
-            return Succession(FadeIn(dot, scale=0.5), dot.animate.move_to(bucket.rows.get_center()), FadeOut(dot))
-        return LaggedStart(*[token_flight(card) for card in cards], lag_ratio=0.1)
-
-
-# Segment 19
-
-class LearningProcess(SegmentScene):
-    """Epoch by epoch: the Planner box pulses red and the Doer box orange where the model still got demonstration
-    steps wrong, their wrong-step counts fall to zero, and the real loss and held-out curves follow. Then the
-    Doer's error travels back up the sub-goal arrow into the Planner: the action loss's gradient reaches the
-    Planner through the sub-goal (measured on every seed, summary.checks.planner_grad)."""
-    segment = "19-learning-process"
-
-    def body(self):
-        rec = self.rec
-        rows = rec.curves["hrm"]
-        epochs = len(rows) - 1
-        # Snapshot e is the model after e epochs; epoch 0 is the base stage's result, where fine-tuning starts.
-        snaps = [rec.snapshot("after base stage")] + [s for s in rec.snapshots if s["stage"] == "finetune"]
-        wrong = [wrong_steps(s) for s in snaps]
-
-        # Section: the panel, the two error strips, the two charts, all at epoch 0
-        panel = HrmPanel()
-        panel.remove(panel.output_arrow)
-        panel.move_to([-4.3, 0.3, 0])
-        peak = max(max(w) for w in wrong)
-        planner_strip = ErrorStrip("wrong sub-goals", PALETTE.planner_error, [w[0] for w in wrong], peak)
-        doer_strip = ErrorStrip("wrong actions", PALETTE.doer_error, [w[1] for w in wrong], peak)
-        planner_strip.move_to([-0.4, panel.planner.get_y(), 0])
-        doer_strip.move_to([-0.4, panel.doer.get_y(), 0])
-        loss_max = max(max(r["planner_loss"], r["doer_loss"]) for r in rows)
-        loss = LineChart(epochs, (0, loss_max), 3.8, 1.45, "epoch", y_ticks=(0, 1), x_ticks=())
-        loss.remove(loss.x_label)   # the chart below names the shared epoch axis
-        loss.move_to([4.45, 1.6, 0])
-        solved = LineChart(epochs, (0, 1), 3.8, 1.45, "epoch", y_ticks=(0, 1), y_format=pct, x_ticks=(0, epochs))
-        solved.move_to([4.45, -1.15, 0])
-        series = [(loss, "planner_loss", PALETTE.planner), (loss, "doer_loss", PALETTE.doer),
-                  (solved, "heldout_success", PALETTE.success)]
-        dots = [chart.marker(0, rows[0][field], color) for chart, field, color in series]
-        titles = VGroup(
-            VGroup(text("Planner loss", SIZE.small, PALETTE.planner), text("Doer loss", SIZE.small, PALETTE.doer))
-            .arrange(RIGHT, buff=0.4).next_to(loss.to_scene(0, loss_max), UP, buff=0.2, aligned_edge=LEFT),
-            text("held-out solved", SIZE.small, PALETTE.success).next_to(solved.to_scene(0, 1), UP, buff=0.2,
-                                                                          aligned_edge=LEFT))
-        clock = text(f"epoch 0 / {epochs}", SIZE.label).move_to([-0.4, -2.1, 0])
-        self.play_until(self.cue("pass"), FadeIn(panel), FadeIn(VGroup(planner_strip, doer_strip)),
-                        FadeIn(VGroup(loss, solved, titles, clock, *dots)))
-
-        # Section: the passes. Pass e corrects the mistakes the model made going in (snapshot e-1) and leaves
-        # the counts of snapshot e; each strip's name lights up as the voice comes to it.
-        start, end = self.now, min(self.cue("doer") + 0.4, self.cue("flows") - 0.3)
-        lights = {self.cue("planner"): planner_strip.light(), self.cue("action"): doer_strip.light()}
-        for e in range(1, epochs + 1):
-            until = start + (end - start) * e / epochs
-            anims = [planner_strip.show(e), doer_strip.show(e),
-                     switch(clock, text(f"epoch {e} / {epochs}", SIZE.label).move_to(clock))]
-            if wrong[e - 1][0]:
-                anims.append(panel.planner.pulse(PALETTE.planner_error))
-            if wrong[e - 1][1]:
-                anims.append(panel.doer.pulse(PALETTE.doer_error))
-            for chart, field, color in series:
-                anims.append(Create(chart.line([e - 1, e], [rows[e - 1][field], rows[e][field]], color)))
-            anims += [dot.animate.move_to(chart.to_scene(e, rows[e][field]))
-                      for dot, (chart, field, _) in zip(dots, series)]
-            anims += [lights.pop(t) for t in sorted(lights) if t < until]
-            self.play_until(until, *anims)
-        n_steps = sum(len(d["steps"]) for d in snaps[0]["demos"])
-        self.play_until(self.cue("flows") - 0.75, FadeIn(self.source(f"demonstration steps, n = {n_steps}")),
-                        *lights.values())
-
-        # Section: the Doer's error flows back up the sub-goal arrow (against it, as the gradient does) into the
-        # Planner, with the measurement that says it really arrives
-        grads = rec.summary["checks"]["planner_grad"]["values"]
-        note = text(f"action loss → Planner: gradient > 0 in {sum(g > 0 for g in grads)} of {len(grads)} runs",
-                    SIZE.small, PALETTE.muted)
-        note.move_to([-SAFE_X + note.width / 2, CONTENT_BOTTOM + note.height / 2, 0])
-        at_doer, at_planner = panel.down_arrow.get_end(), panel.down_arrow.get_start()
-        error = Dot(at_doer, radius=0.14, color=PALETTE.doer_error).set_z_index(5)
-        trail = Line(at_doer, at_planner, stroke_color=PALETTE.doer_error, stroke_width=12)
-        self.play_until(self.cue("flows"), panel.doer.pulse(PALETTE.doer_error))
-        self.add(error)   # leaves the Doer as its pulse ends
-        self.play_until(self.cue("flows") + 0.6, error.animate.move_to(at_planner),
-                        ShowPassingFlash(trail, time_width=0.8), FadeIn(note))
-        self.play_until(self.cue("flows") + 1.2, panel.planner.pulse(PALETTE.doer_error), FadeOut(error))
-
-
-# Segment 20
 
 class ThoughtBubbles(SegmentScene):
     """The recorded probabilities at one start state, untrained then trained: the bars sharpen. Then the trained
@@ -588,7 +689,8 @@ class ThoughtBubbles(SegmentScene):
         untrained_start = rec.showcase(rec.snapshot("untrained"), episode["layout"])["steps"][0]
 
         # Section: the row, then the bubble with the untrained model's probabilities
-        track = WorldTrack(episode["layout"], cell=0.8, numbers=False, chip=False).move_to([0, -1.3, 0])
+        x, y, cell = TRACK_20
+        track = WorldTrack(episode["layout"], cell=cell, numbers=False, chip=False).move_to([x, y, 0])
         bubble = WideBubble().move_to([0, 1.45, 0])
 
         def above_agent():   # where the agent stands once the step being built has been played
@@ -606,8 +708,8 @@ class ThoughtBubbles(SegmentScene):
         self.play_until(self.cue("training") + 0.6, bubble.set(episode["steps"][0]),
                         FadeTransform(who, trained))   # a cross-fade: a morphing word reads as garbage half-way
 
-        # ACT's story, set to run alongside the episode: at "thinks" the bars of every snapshot grow and the final
-        # model's lights up; at "four" the untrained model's.
+        # ACT's story, set to run alongside the episode: at "thinks" the bars of every snapshot grow and then the
+        # final model's brightens; at "four" the untrained model's.
         untrained, now = rec.summary["untrained"]["heldout_act_segments"], rec.summary["hrm"]["heldout_act_segments"]
         chart = ThinkingSteps(rec.snapshots, (now, untrained), f"held-out, n = {rec.summary['n_heldout']}")
         chart.move_to([0, 0, 0]).shift(UP * (-2.55 - chart.baseline.get_y()))
@@ -616,10 +718,11 @@ class ThoughtBubbles(SegmentScene):
                                    run_time=MOTION.fade))
         for i, bar in enumerate(chart.bars):
             later(self, thinks + 0.04 * i, GrowFromEdge(bar, DOWN, run_time=MOTION.fade))
-        for anim in chart.mark(len(chart.bars) - 1, PALETTE.success):
-            later(self, thinks + 0.45, anim.set_run_time(MOTION.fade))
-        for anim in chart.mark(0, PALETTE.text):
-            later(self, four, anim.set_run_time(MOTION.fade))
+        grown = thinks + 0.04 * len(chart.bars) + MOTION.fade   # a colour change must not fight a bar's growth
+        for mob in chart.lit(len(chart.bars) - 1):
+            recolor_later(self, grown, mob, PALETTE.success)
+        for mob in chart.lit(0):
+            recolor_later(self, max(four, grown), mob, PALETTE.text)
 
         # Section: the trained episode; the bubble follows the agent and shows each decision
         steps = episode["steps"]
@@ -632,53 +735,113 @@ class ThoughtBubbles(SegmentScene):
             self.play_until(until, *anims)
 
 
-# Segment 21
+# --- Segment 21 -----------------------------------------------------------------------------------------------------
+
+class Lane(VGroup):
+    """One model's run in the synchronized comparison: its name, the track, and a step counter that ends in the
+    verdict. `track` carries its key at full size, so it stays legible on these small cells."""
+
+    def __init__(self, name: str, episode: dict, cell: float = 0.6):
+        super().__init__()
+        self.episode = episode
+        self.name = text(name, SIZE.label, PALETTE.muted)
+        self.track = legible_key(CarryingTrack(episode["layout"], cell=cell, numbers=False, chip=False))
+        self.count = self.counter(0)
+        self.add(self.name, self.track, self.count)
+
+    def counter(self, n: int):
+        made = text(f"steps: {n}", SIZE.label)
+        return made.move_to(self.count, aligned_edge=LEFT) if hasattr(self, "count") else made
+
+    def place(self, name_right: float, track_x: float, count_left: float, y: float) -> "Lane":
+        self.track.move_to([track_x, y, 0])
+        self.name.move_to([name_right - self.name.width / 2, y, 0])
+        self.count.move_to([count_left + self.count.width / 2, y, 0])
+        return self
+
+    def advance(self, i: int, run_time: float, fast: bool = False) -> list:
+        """Step i of the episode (0-based) with its count, or nothing once the episode has ended. `fast`: the agent
+        glides, and a failed pick or open leaves no cross (in a fast-forward it would only flicker)."""
+        if i >= len(self.episode["steps"]):
+            return []
+        step = self.episode["steps"][i]
+        anims = [switch(self.count, self.counter(i + 1))]
+        if not (fast and step["event"] in ("pick_failed", "locked")):
+            anims.append(self.track.step(step, run_time, rate_functions.linear if fast else rate_functions.smooth))
+        return anims
+
+    def verdict(self) -> FadeIn:
+        """'solved' with a tick, or a red 'failed', after the counter."""
+        if self.episode["success"]:
+            word = text("solved", SIZE.label, PALETTE.success)
+            mark = VGroup(tick(0.3).next_to(word, LEFT, buff=0.15), word)
+        else:
+            mark = text("failed", SIZE.label, PALETTE.planner_error)
+        mark.next_to(self.count, RIGHT, buff=0.45)
+        return FadeIn(mark, scale=0.8, run_time=MOTION.fade)
+
 
 class BeforeAfter(SegmentScene):
-    """Seed 003's synchronized comparison: the untrained and the trained model start from the same state and step
-    together, one recorded step per tick. The trained one opens the door and shows its route; the untrained one
-    wanders until the step limit."""
+    """Six models on the same start, one lane each, stepping in sync, one recorded step per tick: the untrained HRM
+    (sampled) and the fine-tuned HRM, flat model, TRM, frozen-Doer and frozen-Planner HRMs (greedy), all on the first
+    showcase layout. Four fetch the key and open the door on the shortest route; the other two fail, and a
+    labelled fast-forward takes them to the step limit. It opens on 20's track, reset to the start."""
     segment = "21-before-after"
+    lanes = (("untrained", "untrained"), ("hrm", "HRM"), ("flat", "flat"), ("trm", "TRM"),
+             ("freeze_doer", "frozen Doer"), ("freeze_planner", "frozen Planner"))
 
     def body(self):
         rec = self.rec
-        before = rec.showcase(rec.snapshot("untrained"), SHOWCASE)
-        after = rec.showcase(rec.snapshot("final"), SHOWCASE)
-        limit = rec.summary["max_steps"]
-        top = Lane(before, "Before training", "untrained · sampled", f"limit: {limit}")
-        bottom = Lane(after, "After training", "trained · greedy", f"optimal: {after['optimal_steps']}")
-        top.shift(UP * (CONTENT_TOP - 0.08 - top.panel.get_top()[1]))
-        bottom.shift(UP * (top.panel.get_bottom()[1] - 0.2 - bottom.panel.get_top()[1]))
+        episodes = {"untrained": rec.showcase(rec.snapshot("untrained"), SHOWCASE)}
+        episodes |= {v: rec.showcase(rec.finals[v], SHOWCASE) for v, _ in self.lanes[1:]}
+        lanes = [Lane(name, episodes[v]) for v, name in self.lanes]
+        by_variant = dict(zip((v for v, _ in self.lanes), lanes))
+        top, bottom = CONTENT_TOP - 0.5, CONTENT_BOTTOM + 0.75     # lane centres: room for a carried key above
+        for i, lane in enumerate(lanes):                             # the first, the source line below the last
+            lane.place(-3.95, -0.7, 2.55, top - i * (top - bottom) / (len(lanes) - 1))
 
-        # Section: the same start, twice
-        self.play_until(self.cue("start") + 0.3, FadeIn(top), FadeIn(bottom))
+        # Section: 20's track, reset, becomes the HRM's lane; the other lanes join it
+        hrm = by_variant["hrm"]
+        x, y, cell = TRACK_20
+        end_place = hrm.track.copy()
+        hrm.track.scale(cell / hrm.track.cell).move_to([x, y, 0])
+        self.add(hrm.track)
+        self.play_until(self.cue("start"), Transform(hrm.track, end_place))   # alone: it passes the other lanes
+        self.play_until(self.cue("start") + 0.6,
+                        LaggedStart(*[FadeIn(lane.track) for lane in lanes if lane is not hrm], lag_ratio=0.1),
+                        FadeIn(VGroup(*[VGroup(lane.name, lane.count) for lane in lanes])),
+                        FadeIn(self.source("first showcase layout · trained models greedy, untrained sampled")))
 
-        # Section: both step together, one recorded step per tick; the wandering leaves dots under its cells
-        # The trained route is drawn as the voice follows it: to the key, then to the door.
-        legs = route(bottom.track, after["layout"])
-        # By then the key is in the opened door: a faint key marks where the route picked it up.
-        faint_key = key_icon(bottom.track.cell * 0.5).move_to(bottom.track.center_of(after["layout"][1]))
-        later(self, self.cue("key"), Create(legs[0], run_time=MOTION.move))
-        later(self, self.cue("key"), FadeIn(faint_key.set_stroke(opacity=0.45), run_time=MOTION.move))
-        later(self, self.cue("door"), Create(legs[1], run_time=MOTION.move))
-        ticks = max(len(before["steps"]), len(after["steps"]))
-        start, end = self.now, self.length - 0.55
+        # Section: one tick per recorded step, paced so the four that solve it pick up the key at "key" and open the
+        # door at "door"; their names light at "four", the failures' as the voice names them
+        solved = [lane for lane in lanes if lane.episode["success"]]
+        failed = [lane for lane in lanes if not lane.episode["success"]]
+        steps = hrm.episode["steps"]
+        pick = next((i for i, s in enumerate(steps) if s["event"] == "picked"), len(steps) // 3) + 1   # key held
+        tick_time = (self.cue("door") - self.cue("key")) / (len(steps) - pick)
+        start = self.cue("key") - pick * tick_time
+        self.wait_until_time(start)
+        lights = {self.cue("four"): [lane.name.animate.set_color(PALETTE.text) for lane in solved],
+                  self.cue("untrained"): [by_variant["untrained"].name.animate.set_color(PALETTE.text)],
+                  self.cue("frozen"): [by_variant["freeze_planner"].name.animate.set_color(PALETTE.text)]}
+        ticks = max((len(lane.episode["steps"]) for lane in solved), default=len(steps))
         for i in range(ticks):
-            anims = top.advance(i) + bottom.advance(i)
-            if i < len(before["steps"]):
-                anims.append(FadeIn(top.track.visit_dot(before["steps"][i]["agent"])))
-            if i + 1 == len(after["steps"]):
-                later(self, start + (end - start) * (i + 1) / ticks, self.verdict(bottom))
-            self.play_until(start + (end - start) * (i + 1) / ticks, *anims)
-        self.play_until(self.length - 0.1, self.verdict(top))
+            until = start + (i + 1) * tick_time
+            anims = [a for lane in lanes for a in lane.advance(i, tick_time)]
+            anims += [a for t in sorted(lights) if t < until for a in lights.pop(t)]
+            anims += [lane.verdict() for lane in solved if len(lane.episode["steps"]) == i + 1]
+            self.play_until(until, *anims)
 
-    @staticmethod
-    def verdict(lane: Lane):
-        """'solved' with a tick, or a red 'not solved', after the lane's heading."""
-        if lane.episode["success"]:
-            word = text("solved", SIZE.small, PALETTE.success)
-            mark = VGroup(word, tick(0.35).next_to(word, RIGHT, buff=0.15))
-        else:
-            mark = text("not solved", SIZE.small, PALETTE.planner_error)
-        mark.next_to(lane.origin, RIGHT, buff=0.4).align_to(lane.origin, DOWN)
-        return FadeIn(mark, scale=0.7, run_time=MOTION.fade)
+        # Section: a labelled fast-forward takes the two that fail to the step limit as the voice names it
+        labels = [text("fast-forward", SIZE.small, PALETTE.muted).next_to(lane.count, RIGHT, buff=0.45)
+                  for lane in failed]
+        self.play(*[FadeIn(label) for label in labels], run_time=self.whole_frames(MOTION.fade))
+        rest = range(ticks, max(len(lane.episode["steps"]) for lane in failed))
+        start, end = self.now, min(self.cue("limit") + 0.6, self.length - 0.5)
+        plays = max(1, min(len(rest), int((end - start) / self.frame)))
+        for k in range(plays):
+            chunk = rest[len(rest) * k // plays:len(rest) * (k + 1) // plays]
+            self.play_until(start + (end - start) * (k + 1) / plays,
+                            *[a for lane in failed for j in chunk for a in lane.advance(j, self.frame, fast=True)])
+        self.play_until(self.now + MOTION.fade, *[FadeOut(label) for label in labels],
+                        *[lane.verdict() for lane in failed])

@@ -74,6 +74,17 @@ def test_the_films_comparisons_hold_in_the_recording(recording):
     assert s["hrm"]["heldout_act_segments"] < s["untrained"]["heldout_act_segments"]   # 20: it thinks less
 
 
+def test_the_lanes_of_21_play_out_as_its_line_says(recording):
+    """Script 21 on showcase layout 0: HRM, flat, TRM and a frozen Doer take the shortest route (four go straight for
+    the key); the untrained model and a frozen Planner never reach the door within the step limit."""
+    finals, limit = recording["finals"], recording["summary"]["max_steps"]
+    for variant in ("hrm", "flat", "trm", "freeze_doer"):
+        episode = finals[variant]["rollouts"][0]
+        assert episode["success"] and episode["n_steps"] == episode["optimal_steps"], variant
+    for episode in (finals["freeze_planner"]["rollouts"][0], recording["snapshots"][0]["rollouts"][0]):
+        assert not episode["success"] and episode["n_steps"] == limit
+
+
 def test_learning_shows_in_the_curves(recording):
     hrm = recording["curves"]["hrm"]
     assert len(hrm) == recording["summary"]["epochs"] + 1
