@@ -223,20 +223,13 @@ class TallyGrid(VGroup):
 
 class SmallTrack(WorldTrack):
     """A track small enough for six at once (no numbers, no chip) whose key stays readable: a little larger than a
-    mini track's, and carried at full size (WorldTrack carries it at 0.7, under the 24 px icon limit below cells of
-    about 0.85)."""
+    mini track's (WorldTrack keeps it legible once carried)."""
 
     KEY = 1.15   # a key of half a cell is 23.5 px tall at a cell of 0.58
 
     def __init__(self, layout: list[int], cell: float):
         super().__init__(layout, cell=cell, numbers=False, chip=False)
         self.key.scale(self.KEY)
-
-    def step(self, step: dict, run_time: float = MOTION.step, rate_func=rate_functions.smooth):
-        if step["event"] != "picked":
-            return super().step(step, run_time, rate_func)
-        self.holding = True
-        return self.key.animate(run_time=run_time).move_to(self.center_of(self.position) + UP * self.cell * 0.42)
 
 
 class RunPills(VGroup):

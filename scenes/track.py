@@ -10,8 +10,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, Fa
                    Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
-from scenes.layout import stacks_on
-from scenes.style import MOTION, PALETTE, SIZE, mono, switch, text
+from scenes.layout import MIN_ICON_PX, stacks_on
+from scenes.style import MOTION, PALETTE, PX, SIZE, mono, switch, text
 
 
 class HoldingChip(VGroup):
@@ -98,7 +98,9 @@ class WorldTrack(VGroup):
             return Wiggle(self.agent, scale_value=1.0, rotation_angle=0.05, run_time=run_time)
         if event == "picked":
             self.holding = True
-            anims = [self.key.animate.scale(0.7).move_to(self.center_of(self.position) + UP * self.cell * 0.42)]
+            # carried above the head at 0.7 of its size, but never smaller than the smallest legible icon
+            carried = max(0.7, min(1.0, (MIN_ICON_PX + 1) * PX / self.key.height))
+            anims = [self.key.animate.scale(carried).move_to(self.center_of(self.position) + UP * self.cell * 0.42)]
             if self.chip:
                 anims.append(self.chip.set_holding(True))
             return AnimationGroup(*anims, run_time=run_time)

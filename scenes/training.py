@@ -34,17 +34,6 @@ def legible_key(track: WorldTrack, share: float = 0.9) -> WorldTrack:
     return track
 
 
-class CarryingTrack(WorldTrack):
-    """A track whose key keeps its size when picked up: WorldTrack carries it at 0.7, under 24 px on cells below
-    0.85 (a toolkit option would do: `carried_scale`)."""
-
-    def step(self, step: dict, run_time: float = MOTION.step, rate_func=rate_functions.smooth):
-        if step["event"] != "picked":
-            return super().step(step, run_time, rate_func)
-        self.holding = True
-        return self.key.animate(run_time=run_time).move_to(self.center_of(self.position) + UP * self.cell * 0.42)
-
-
 def handoff_demo(rec) -> dict:
     """The real demonstration 17 ends on and 18 starts from: a showcase layout if one is a demonstration (the film
     shows it elsewhere), else the first."""
@@ -739,13 +728,13 @@ class ThoughtBubbles(SegmentScene):
 
 class Lane(VGroup):
     """One model's run in the synchronized comparison: its name, the track, and a step counter that ends in the
-    verdict. `track` carries its key at full size, so it stays legible on these small cells."""
+    verdict."""
 
     def __init__(self, name: str, episode: dict, cell: float = 0.6):
         super().__init__()
         self.episode = episode
         self.name = text(name, SIZE.label, PALETTE.muted)
-        self.track = legible_key(CarryingTrack(episode["layout"], cell=cell, numbers=False, chip=False))
+        self.track = legible_key(WorldTrack(episode["layout"], cell=cell, numbers=False, chip=False))
         self.count = self.counter(0)
         self.add(self.name, self.track, self.count)
 
