@@ -26,7 +26,6 @@ from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
-from pipeline.review import labelled_grid
 from pipeline.common import made_once, require_tool, run_tool
 from pipeline.narrate import narrate
 
@@ -294,7 +293,7 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
                       str(picture.path), "-frames:v", "1", str(png)], f"{seg.id}: contact-sheet frame")
         img = Image.open(png).convert("RGB")
         frames.append((seg.id, img.resize((width, round(width * img.height / img.width)))))
-    sheet = labelled_grid([(seg_id, "", img) for seg_id, img in frames], columns, "every segment, middle frame")
+    sheet = review.labelled_grid([(seg_id, "", img) for seg_id, img in frames], columns, "every segment, middle frame")
     with atomic_output(CONTACT_SHEET) as tmp:
         sheet.save(tmp)
     return CONTACT_SHEET

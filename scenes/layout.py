@@ -7,7 +7,7 @@ The items checked are the things a viewer reads: every visible label (a Text), e
   - not overlap another item by more than OVERLAP_PX (a label under an arrowhead, two captions on top of each other).
 An item that sits on another on purpose (the agent on the key's cell) says so with `stacks_on(item, *others)`.
 Findings are written as JSON to the file named by LAYOUT_VAR when the scene ends; the render stage keeps them beside
-the clip, `just review` prints them and the scene tests require none.
+the clip, `render` and `preview` print them and the scene tests require none.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circle, FadeIn, FadeOut, Flash, Rectangle,
                    RoundedRectangle, Succession, Transform, VGroup)
 
-from scenes.style import MOTION, PALETTE, SIZE, mono, switch, text
+from scenes.style import MOTION, PALETTE, SIZE, mono, outline_flash, switch, text
 
 SUBGOALS = ("go_to_key", "go_to_door", "open_door")
 ACTIONS = ("left", "right", "pick", "open")
@@ -38,8 +38,7 @@ class Module(VGroup):
 
     def pulse(self, color: str) -> AnimationGroup:
         """A credit pulse: the box flashes in `color` (red: the Planner was wrong; orange: the Doer was)."""
-        glow = self.box.copy().set_stroke(color, 14, opacity=0.9).set_fill(opacity=0)
-        return Succession(FadeIn(glow, run_time=0.15), FadeOut(glow, run_time=0.45))
+        return outline_flash(self.box, color, 14, rise=0.15, fall=0.45)
 
 
 class HrmPanel(VGroup):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from manim import Text, UpdateFromFunc
+from manim import FadeIn, FadeOut, Succession, Text, UpdateFromFunc
 
 from core.context import current_context
 
@@ -103,3 +103,11 @@ def switch(old: Text, new: Text) -> UpdateFromFunc:
     """Replace a changing text (a count, an epoch) at once: a Transform between different glyphs reads as garbage
     half-way."""
     return UpdateFromFunc(old, lambda m: m.become(new))
+
+
+def outline_flash(mob, color: str, width: float, opacity: float = 0.9, rise: float = 0.2,
+                  fall: float = 0.5) -> Succession:
+    """Flash `mob`'s outline in `color`: a copy with no fill, so what is inside stays readable (a credit pulse, a
+    highlighted cell)."""
+    glow = mob.copy().set_fill(opacity=0).set_stroke(color, width, opacity=opacity)
+    return Succession(FadeIn(glow, run_time=rise), FadeOut(glow, run_time=fall))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, Create, FadeIn, FadeOut, FadeTransform, Flash,
-                   GrowFromCenter, GrowFromEdge, LaggedStart, Line, RoundedRectangle, Succession, VGroup,
+                   GrowFromCenter, GrowFromEdge, LaggedStart, Line, RoundedRectangle, VGroup,
                    rate_functions)
 
 from core.recordings import citation
@@ -18,7 +18,7 @@ from scenes.charts import LineChart, bar_chart, grow_bars, seed_row
 from scenes.icons import lightbulb, mystery_box, person, snowflake, split_lid, swing_open
 from scenes.panel import planner_doer, token
 from scenes.segment import QUICK, SHOWCASE, SegmentScene, settle
-from scenes.style import PALETTE, SAFE_X, SIZE, mono, pct, switch, text
+from scenes.style import PALETTE, SAFE_X, SIZE, mono, outline_flash, pct, switch, text
 from scenes.track import backdrop, mini_track
 from scenes.training import WideBubble
 
@@ -37,12 +37,6 @@ def subgoal_order(episode: dict) -> list[str]:
         if not order or order[-1] != step["subgoal"]:
             order.append(step["subgoal"])
     return order
-
-
-def outline_pulse(frame, color: str) -> Succession:
-    """A box's outline flashes brighter and thicker; its fill stays, so its label stays readable."""
-    glow = frame.copy().set_fill(opacity=0).set_stroke(color, 12, opacity=0.9)
-    return Succession(FadeIn(glow, run_time=0.2), FadeOut(glow, run_time=0.5))
 
 
 def ahead(t: float) -> float:
@@ -212,11 +206,11 @@ class RecapHrm(SegmentScene):
         self.remove(plan.tokens)
         # "into planning": the Planner's outline lights and its recorded first sub-goal comes down beside the arrow
         self.wait_until_time(self.cue("planning") - 0.3)
-        self.play_until(self.cue("planning") + 0.4, outline_pulse(icon.planner[0], PALETTE.planner),
+        self.play_until(self.cue("planning") + 0.4, outline_flash(icon.planner[0], PALETTE.planner, 12),
                         FadeIn(subgoal, target_position=icon.planner.get_bottom(), scale=0.5))
         # "and doing": the Doer's outline lights, its recorded first action goes out, the agent takes that step
         self.wait_until_time(self.cue("doing") - 0.2)
-        self.play_until(self.cue("doing") + 0.45, outline_pulse(icon.doer[0], PALETTE.doer),
+        self.play_until(self.cue("doing") + 0.45, outline_flash(icon.doer[0], PALETTE.doer, 12),
                         FadeIn(action, target_position=icon.doer.get_right(), scale=0.5), plan.track.step(first))
         # "Here a flat model": the row and the action go, the icon steps aside, the comparison is named
         self.play_until(self.cue("flat") + 0.45, FadeOut(plan.track, shift=DOWN * 0.3), FadeOut(action),
@@ -307,8 +301,8 @@ class RecapViz(SegmentScene):
                         *[FadeIn(part, rate_func=behind) for part in (card.frame, card.model, card.cited)])
         # "that HRM's": its Planner and Doer light up; "outer loop": the loop lights up with what it did
         self.wait_until_time(self.cue("hrm") - 0.2)
-        self.play_until(self.cue("hrm") + 0.5, outline_pulse(icon.planner[0], PALETTE.planner),
-                        outline_pulse(icon.doer[0], PALETTE.doer))
+        self.play_until(self.cue("hrm") + 0.5, outline_flash(icon.planner[0], PALETTE.planner, 12),
+                        outline_flash(icon.doer[0], PALETTE.doer, 12))
         self.wait_until_time(self.cue("loop") - 0.1)
         self.play_until(self.cue("loop") + 0.5, card.loop.animate.set_stroke(PALETTE.text, 7),
                         card.loop_label.animate.set_color(PALETTE.text), FadeIn(card.gain, shift=UP * 0.1))

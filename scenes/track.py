@@ -11,7 +11,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, Fa
 
 from scenes.icons import Door, key, person, red_cross, tick
 from scenes.layout import MIN_ICON_PX, stacks_on
-from scenes.style import MOTION, PALETTE, PX, SIZE, mono, switch, text
+from scenes.style import MOTION, PALETTE, PX, SIZE, mono, outline_flash, switch, text
 
 
 class HoldingChip(VGroup):
@@ -70,8 +70,7 @@ class WorldTrack(VGroup):
 
     def highlight(self, i: int, color: str) -> Succession:
         """Flash the cell's outline (not its fill, which would swallow a key of the same colour)."""
-        outline = self.cells[i].copy().set_fill(opacity=0).set_stroke(color, 6)
-        return Succession(FadeIn(outline, run_time=0.2), FadeOut(outline, run_time=0.5))
+        return outline_flash(self.cells[i], color, 6, opacity=1)
 
     def reset(self, layout: list[int]) -> None:
         """Put everything back at a layout's start, without animation (the next episode on the same track)."""
