@@ -11,7 +11,8 @@ ASSETS = ROOT / "assets"
 SETTINGS = CONFIG / "settings.yaml"
 STORYBOARD = CONFIG / "storyboard.yaml"
 PAPER = CONFIG / "paper.yaml"
-BUILD = Path(os.environ.get("HRM_BUILD", ROOT / "build")).resolve()
+BUILD_VAR = "HRM_BUILD"
+BUILD = Path(os.environ.get(BUILD_VAR, ROOT / "build")).resolve()
 MODEL_DIR = BUILD / "model"
 NARRATION_DIR = BUILD / "narration"
 

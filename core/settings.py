@@ -79,7 +79,6 @@ class VideoSettings:
     preview_fps: int = 15
     crf: int = 18                 # x264 quality of the final film (lower = better, bigger)
     jobs: int = 2                 # segments rendered at once
-    captions_burned: bool = False  # also burn captions into the picture (they are always written as .srt/.vtt)
 
 
 @dataclass(frozen=True)

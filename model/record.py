@@ -21,9 +21,9 @@ from pathlib import Path
 import torch
 from rich.progress import Progress
 
-from core.errors import UserError
+from core.errors import UserError, machine_faults
 from core.lock import build_lock
-from core.paths import MODEL_DIR, SETTINGS
+from core.paths import MODEL_DIR, SETTINGS, rel
 from core.settings import Settings, load_settings
 from model.data import AGENT, DOOR, HOLDING, KEY
 from model.hrm import param_count
@@ -252,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         cfg = load_settings(args.config, **(QUICK if args.quick else {}))
-        with build_lock(args.out.parent):    # the folder the recording is written into (build/ by default)
+        # the lock is on the folder the recording is written into (build/ by default)
+        with machine_faults(rel(args.out)), build_lock(args.out.parent):
             print_summary(record_into(cfg, args.out), args.out)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -9,7 +9,9 @@ segment's audio, picture and clip, then the film.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -19,10 +21,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.context import CONTEXT_VAR
-from core.errors import UserError
+from core.errors import UserError, machine_faults
 from core.files import atomic_output, content_hash, read_json, write_json
 from core.lock import build_lock
-from core.paths import ASSETS, BUILD, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
+from core.paths import ASSETS, BUILD, BUILD_VAR, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
@@ -34,6 +36,7 @@ FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
 GIF = FILM.with_suffix(".gif")
 PREVIEW_DIR = BUILD / "preview"
 CONTACT_SHEET = BUILD / "contact-sheet.png"
+SMOKE_BUILD = BUILD / "smoke"       # where smoke runs build when no HRM_BUILD is given
 FILM_TOOLS = ("ffmpeg", "ffprobe")
 GIF_SEGMENT = "09-task-trained"     # the trained agent's clean run, as a GIF for the description
 console = Console(stderr=True)
@@ -323,6 +326,18 @@ def run_command(args) -> None:
         console.print(f"[green]done[/] {rel(contact_sheet())}")
 
 
+def smoke_run(args, argv: list[str]) -> int:
+    """A render with smoke flags never replaces the finished film, nor (with --quick) the study's recording: it runs
+    again in a build folder of its own, build/smoke/. Without --quick it starts from a copy of the current recording,
+    rather than training the whole study again there."""
+    with machine_faults(rel(SMOKE_BUILD)), build_lock(), build_lock(SMOKE_BUILD):
+        stamp = MODEL_DIR / ".key"
+        if not args.quick and stamp.exists() and stamp.read_text() == model_key(False):
+            shutil.copytree(MODEL_DIR, SMOKE_BUILD / "model", dirs_exist_ok=True)
+    console.print(f"smoke run: building in {rel(SMOKE_BUILD)}/ (the film in {rel(BUILD)}/ is left alone)")
+    return subprocess.call([sys.executable, "-m", "pipeline", *argv], env={**os.environ, BUILD_VAR: str(SMOKE_BUILD)})
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     ap = argparse.ArgumentParser(prog="python -m pipeline.build", description=__doc__.splitlines()[0])
@@ -342,7 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--quick", action="store_true", help="short training (smoke runs)")
     args = ap.parse_args(argv)
     try:
-        with build_lock():
+        if args.command == "render" and (args.quick or args.preview_quality or args.only) \
+                and BUILD_VAR not in os.environ:
+            return smoke_run(args, sys.argv[1:] if argv is None else argv)
+        with machine_faults(rel(BUILD)), build_lock():
             run_command(args)
     except verify.VerifyError as err:
         console.print("\n".join(err.problems), markup=False)

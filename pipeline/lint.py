@@ -66,6 +66,14 @@ def _punctuation(path: Path, text: str) -> list[Finding]:
     return found
 
 
+def _letters(path: Path, text: str) -> list[Finding]:
+    """TTS009: the English voice, its word aligner and the caption font read ASCII letters; an accented or foreign
+    letter would be spoken as something the captions do not show, and lose its word timing."""
+    return [Finding.at(path, text, i, "TTS009", f"letter '{c}' outside English ASCII: the voice and its aligner "
+                                                "read only a to z (write it in plain English letters)")
+            for i, c in enumerate(text) if c.isalnum() and not c.isascii()]
+
+
 def _acronyms(path: Path, text: str, allowed: tuple) -> list[Finding]:
     found = []
     for m in WORD.finditer(text):
@@ -156,7 +164,8 @@ def lint_text(path: Path, text: str, facts: Facts, rules: LintSettings, seg: Seg
     words, found = _fills(path, text, facts)
     found += _marks(path, text, seg)
     template = blank_marks(mask(text))
-    found += _punctuation(path, template) + _acronyms(path, template, rules.allowed_caps) + _digits(path, template)
+    found += (_punctuation(path, template) + _letters(path, template) + _acronyms(path, template, rules.allowed_caps)
+              + _digits(path, template))
     raw_sentences = sentences(template)
     if len(raw_sentences) > rules.max_sentences:
         offset = raw_sentences[rules.max_sentences][0]

@@ -25,7 +25,7 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from core.errors import UserError
+from core.errors import UserError, machine_faults
 from core.files import atomic_output, content_hash, read_json, write_json
 from core.lock import build_lock
 from core.paths import BUILD, NARRATION_DIR, PAPER, SCRIPTS, STORYBOARD, rel
@@ -91,8 +91,9 @@ class Aligner:
             self.decoder.start_utt()
             self.decoder.process_raw(audio.tobytes(), full_utt=True)
             self.decoder.end_utt()
-            said = [(s.word.split("(")[0], s.start_frame, s.end_frame) for s in self.decoder.seg()
+            said = [(s.word.split("(")[0], s.start_frame, s.end_frame) for s in self.decoder.seg() or ()
                     if not s.word.startswith(("<", "[", "+"))]      # silences, sentence marks, fillers
+            #                                         (no segments at all: the audio held no speech it could find)
         except RuntimeError:
             return None
         if [w for w, _, _ in said] != [p for word in parts for p in word]:
@@ -196,7 +197,7 @@ def narrate(settings: Settings, *, storyboard: Path = STORYBOARD, scripts_dir: P
     facts = Facts(summary, paper)
     check_scripts([(script, seg) for seg, script in lines], facts, settings, console)
     segs = [seg for seg, _ in lines]
-    wanted = {find_segment(segs, o).id for o in only} if only else {seg.id for seg in segs}
+    wanted = {find_segment(segs, o).id for o in only} if only is not None else {seg.id for seg in segs}
     voice = make_voice(settings.voice, backend)
     identity, pads = voice.identity(), settings.voice
     filled = {seg.id: fill_script(script, facts) for seg, script in lines}    # every fill error before any audio
@@ -234,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     console, started = Console(), time.monotonic()
     try:
-        with build_lock():
+        with machine_faults(rel(NARRATION_DIR)), build_lock():
             timings, spoken = narrate(load_settings(), only=args.only, backend=args.backend, console=console)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)

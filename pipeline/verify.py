@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import UserError
+from core.errors import UserError, machine_faults
 from core.files import file_digest, read_json, write_json
 from core.paths import BUILD, NARRATION_DIR, rel
 from core.settings import Settings, load_settings
@@ -453,10 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args(argv)
     try:
-        placements = read_layout(args.film)
-        report = verify(args.film, placements, read_json(NARRATION_DIR / "timings.json", "word timings"),
-                        read_chapters(YOUTUBE_MD), read_srt(SRT), load_settings(),
-                        load_storyboard(check_files=False), args.report, [SRT, VTT, YOUTUBE_MD, THUMBNAIL])
+        with machine_faults(rel(args.report)):
+            placements = read_layout(args.film)
+            report = verify(args.film, placements, read_json(NARRATION_DIR / "timings.json", "word timings"),
+                            read_chapters(YOUTUBE_MD), read_srt(SRT), load_settings(),
+                            load_storyboard(check_files=False), args.report, [SRT, VTT, YOUTUBE_MD, THUMBNAIL])
     except VerifyError as err:
         print("\n".join(err.problems), file=sys.stderr)
         return 1

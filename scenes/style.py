@@ -11,31 +11,7 @@ from dataclasses import dataclass, replace
 from manim import FadeIn, FadeOut, Succession, Text, UpdateFromFunc
 
 from core.context import current_context
-
-
-@dataclass(frozen=True)
-class Palette:
-    background: str = "#0E1117"
-    panel: str = "#161B22"
-    panel_edge: str = "#30363D"
-    track: str = "#30363D"       # the empty track behind a bar: dark in both themes, so 0 % never looks full
-    text: str = "#E6EDF3"
-    muted: str = "#8B949E"       # neutral data: axes, grid, inactive cells
-    agent: str = "#E8E2D9"       # warm white
-    key: str = "#F5C542"         # gold
-    door: str = "#C8744A"        # copper; an open door turns `success`
-    planner: str = "#9B7BFF"     # violet: Planner (H), sub-goals, its bars
-    doer: str = "#2EC4B6"        # teal: Doer (L), actions, its bars
-    planner_error: str = "#FF5C5C"
-    doer_error: str = "#FF9F43"
-    success: str = "#4CD97B"
-    llm: str = "#5B8DEF"         # the large models in comparisons
-
-
-HIGH_CONTRAST = Palette(background="#000000", panel="#0A0A0A", panel_edge="#FFFFFF", track="#3A3A3A", text="#FFFFFF",
-                        muted="#C9D1D9", agent="#FFFFFF", key="#FFD400", door="#FF8A3D", planner="#B69CFF",
-                        doer="#00F0DC", planner_error="#FF3B3B", doer_error="#FFA500", success="#3CFF7A",
-                        llm="#7FA7FF")
+from core.palette import palette
 
 FONT = "Inter"             # every word on screen
 MONO = "JetBrains Mono"    # only tokens: go_to_key, left, pick…
@@ -65,8 +41,7 @@ class Motion:
 def _theme():
     """The variant of the segment this process renders (settings `scenes`, passed in its scene context)."""
     context = current_context()
-    palette = HIGH_CONTRAST if context.theme == "high_contrast" else Palette()
-    return palette, replace(Motion(), reduced=context.reduced_motion)
+    return palette(context.theme), replace(Motion(), reduced=context.reduced_motion)
 
 
 PALETTE, MOTION = _theme()

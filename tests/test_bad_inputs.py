@@ -143,3 +143,67 @@ def test_a_bad_setting_is_one_line_naming_it_and_its_line_before_any_work(projec
     number = int(re.search(r"settings.yaml:(\d+)", line)[1])
     assert key.split("'")[1].split(".")[-1] in settings.read_text().splitlines()[number - 1]    # the right line
     assert not (project / "build" / "narration").exists() and not (project / "build" / "cache").exists()
+
+
+# --- the machine's faults: a full disk, a folder that cannot be written ----------------------------------------
+
+@pytest.fixture()
+def small_disk(tmp_path):
+    """A 100 kB file system (tmpfs), the size of a disk about to fill up; skipped where mounting is not allowed."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=100k", "tmpfs", str(where)], capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root and a mount namespace")
+    yield where
+    subprocess.run(["umount", str(where)], check=True)
+
+
+def test_a_full_disk_is_one_line_leaves_nothing_half_written_and_a_rerun_with_room_recovers(project, small_disk):
+    build = small_disk / "build"
+    (build / "model").mkdir(parents=True)
+    for name in ("summary.json", ".key"):            # what narration reads: the numbers its lines say
+        shutil.copy(project / "build" / "model" / name, build / "model" / name)
+    narrate = ("pipeline.narrate", "--only", "05", "--backend", "espeak")
+    line = one_line_error(run(project, *narrate, env={"HRM_BUILD": str(build)}))
+    assert line.startswith(f"error: {build / 'narration'}: no space left on the device")
+    assert not [p for p in build.rglob("*") if ".partial" in p.name]
+    subprocess.run(["mount", "-o", "remount,size=20m", str(small_disk)], check=True)
+    again = run(project, *narrate, env={"HRM_BUILD": str(build)})
+    assert again.returncode == 0, again.stderr
+    assert (build / "narration" / "05-preview.wav").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", [("pipeline", "preview", "05"), ("pipeline.narrate", "--only", "05")])
+def test_an_immutable_build_folder_is_one_line_naming_it(project, command):
+    build = project / "build"
+    if subprocess.run(["chattr", "+i", str(build)], capture_output=True).returncode:
+        pytest.skip("chattr +i is not supported on this file system")
+    try:
+        line = one_line_error(run(project, *command))
+    finally:
+        subprocess.run(["chattr", "-i", str(build)], check=True)
+    assert line == "error: build: cannot lock the build folder (Operation not permitted)"
+
+
+def test_an_immutable_cache_folder_is_one_line_naming_the_file(project):
+    cache = project / "build" / "cache" / "narration"
+    cache.mkdir(parents=True)
+    subprocess.run(["chattr", "+i", str(cache)], check=True)
+    try:
+        line = one_line_error(run(project, "pipeline.narrate", "--only", "05", "--backend", "espeak"))
+    finally:
+        subprocess.run(["chattr", "-i", str(cache)], check=True)
+    assert re.fullmatch(r"error: build/cache/narration/\S+: not permitted .*", line), line
+
+
+def test_a_smoke_render_leaves_the_finished_film_alone(project):
+    """Smoke flags in the default build folder build in build/smoke/ instead, from a copy of the recording."""
+    film = project / "build" / "hrm-explainer.mp4"
+    film.write_bytes(b"the finished film")
+    env = {k: v for k, v in os.environ.items() if k != "HRM_BUILD"}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "render", "--preview-quality", "--only", "01", "02"],
+                          cwd=project, capture_output=True, text=True, env=env)
+    assert "building in build/smoke/" in proc.stderr    # (a two-segment film then fails verify's chapter rule)
+    assert film.read_bytes() == b"the finished film"
+    assert (project / "build" / "smoke" / "model" / "summary.json").exists()
+    assert (project / "build" / "smoke" / "hrm-explainer.mp4").exists()

@@ -234,3 +234,20 @@ def test_killing_the_parent_of_a_worker_pool_ends_its_workers(tmp_path):
     for pid in left:                                     # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+# --- the machine's faults as one line ----------------------------------------------------------------------------
+
+def test_machine_faults_name_the_file_or_the_folder_and_leave_other_errors_alone():
+    import errno
+
+    from core.errors import UserError, machine_faults
+    with pytest.raises(UserError, match=r"^build/cache/x\.wav: not permitted"):
+        with machine_faults("build"):
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(ROOT / "build" / "cache" / "x.wav"))
+    with pytest.raises(UserError, match=r"^build/narration: no space left on the device"):
+        with machine_faults("build/narration"):
+            raise OSError(errno.ENOSPC, "No space left on device")       # a write names no file
+    with pytest.raises(FileNotFoundError):                              # a bug, not the machine: its traceback stays
+        with machine_faults("build"):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", "x")
