@@ -2,7 +2,7 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 python := ".venv/bin/python"
-apt_packages := "libpango1.0-dev libcairo2-dev pkg-config ffmpeg espeak-ng fonts-inter fonts-jetbrains-mono chromium chromium-driver"
+apt_packages := "libpango1.0-dev libcairo2-dev pkg-config ffmpeg espeak-ng fonts-inter fonts-jetbrains-mono chromium chromium-driver nodejs"
 
 # List the recipes
 default:

@@ -25,7 +25,13 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` fresh (spawned, not forked) processes that die with this one."""
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+def worker_pool(workers: int, warm_up=os.getpid) -> ProcessPoolExecutor:
+    """A pool of `workers` fresh (spawned, not forked) processes that die with this one. They are started now, by
+    the calling thread (a pool starts its processes from whichever thread submits, and die_with_parent ties each
+    to the thread that started it), each given `warm_up` to run first (e.g. the imports every job needs): all
+    `workers` submits happen before a spawned process could finish one, so each starts a process of its own."""
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool

@@ -78,7 +78,9 @@ class VideoSettings:
     preview_height: int = 480
     preview_fps: int = 15
     crf: int = 18                 # x264 quality of the final film (lower = better, bigger)
-    jobs: int = 2                 # segments rendered at once
+    jobs: int = 2                 # segments rendered at once (local worker processes)
+    executor: str = "local"       # where scenes render: local worker processes, or a Dask cluster
+    scheduler: str | None = None  # the Dask scheduler's address (or env HRM_DASK_SCHEDULER); executor dask only
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ SECTIONS = {"world": WorldConfig, "data": DataConfig, "model": ModelConfig, "tra
             "voice": VoiceSettings, "lint": LintSettings, "video": VideoSettings, "music": MusicSettings,
             "avatar": AvatarSettings, "scenes": SceneSettings, "links": Links}
 CHOICES = {("voice", "backend"): ("piper", "espeak"), ("scenes", "theme"): ("dark", "high_contrast"),
-           ("avatar", "corner"): ("bottom_right", "bottom_left")}
+           ("avatar", "corner"): ("bottom_right", "bottom_left"), ("video", "executor"): ("local", "dask")}
 
 
 def at_least(low):

@@ -28,8 +28,8 @@ from core.files import atomic_output, read_json, write_json
 from core.paths import BUILD, rel
 from core.settings import MusicSettings, Settings, VideoSettings
 from pipeline.common import run_tool
-from pipeline.ffmpeg import (ANALYSIS_RATE, AUDIO_RATE, METER, aac, analysis_output, ffmpeg, film_video, loudnorm,
-                             parse_loudnorm, parse_meter, probe, read_analysis, run, samples)
+from pipeline.ffmpeg import (ANALYSIS_RATE, AUDIO_RATE, METER, TIMESCALE, aac, analysis_output, ffmpeg, film_video,
+                             loudnorm, parse_loudnorm, parse_meter, probe, read_analysis, run, samples)
 
 FILM = BUILD / "hrm-explainer.mp4"
 STEREO = f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
@@ -56,24 +56,27 @@ class Placement:
 
 # --- one segment -------------------------------------------------------------------------------------------------
 
-def segment_clip_command(video: Path, narration: Path | None, seconds: float, out: Path,
-                         settings: VideoSettings) -> list[str]:
-    """Encode the video in the film's final format with its narration (or silence), the audio made exactly
-    `seconds` long to the sample."""
+def segment_clip_command(video: Path, narration: Path | None, seconds: float, out: Path) -> list[str]:
+    """The video, already in the film's final format, copied as it is, with its narration (or silence) encoded
+    beside it, the audio made exactly `seconds` long to the sample."""
     audio_in = ["-i", narration] if narration else ["-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
-    return ffmpeg("-i", video, *audio_in, "-map", "0:v:0", "-map", "1:a:0", *film_video(settings.crf, settings.fps),
+    return ffmpeg("-i", video, *audio_in, "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy",
+                  "-video_track_timescale", TIMESCALE,
                   "-af", f"{STEREO},apad,atrim=end_sample={samples(seconds)}", *aac(), out)
 
 
 def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: Path,
                  settings: VideoSettings) -> Path:
-    """An H.264 + AAC (48 kHz stereo) clip of a segment, encoded as the film's final video: its video-only clip
-    with its padded narration (silence when None). The video, the narration and `seconds` must agree within one
-    frame; the segment is `out`'s stem."""
+    """An H.264 + AAC (48 kHz stereo) clip of a segment: its video-only clip, already encoded as the film's video
+    (the picture stages write it so), with its padded narration (silence when None). The video, the narration and
+    `seconds` must agree within one frame; the segment is `out`'s stem."""
     segment = Path(out).stem
     video_info = probe(video)["video"]
     if video_info is None:
         raise UserError(f"segment {segment}: {rel(video)} has no video stream")
+    if (video_info["codec"], video_info["pix_fmt"], video_info["fps"]) != ("h264", "yuv420p", settings.fps):
+        raise UserError(f"segment {segment}: {rel(video)} is {video_info['codec']} {video_info['pix_fmt']} at "
+                        f"{video_info['fps']:g} fps, not the film's h264 yuv420p at {settings.fps} fps")
     frame = 1 / video_info["fps"]
     length = video_info["frames"] * frame
     if abs(length - seconds) > frame:
@@ -85,7 +88,7 @@ def segment_clip(video: Path, narration_wav: Path | None, seconds: float, out: P
             raise UserError(f"segment {segment}: narration {rel(narration_wav)} ({heard}) and video "
                             f"{rel(video)} ({length:.3f} s) differ by more than one frame")
     with atomic_output(out) as tmp:
-        run(segment_clip_command(Path(video), narration_wav, length, tmp, settings), f"segment {segment}: encode")
+        run(segment_clip_command(Path(video), narration_wav, length, tmp), f"segment {segment}: mux")
         made = probe(tmp)
         if made["audio"] is None or abs(made["audio"]["duration"] - made["video"]["duration"]) > frame:
             raise UserError(f"segment {segment}: audio and video of {rel(out)} differ by more than one frame")

@@ -19,7 +19,7 @@ from core.errors import UserError
 from core.files import atomic_output, content_hash
 from core.paths import rel
 from core.settings import AvatarSettings, Settings
-from pipeline.ffmpeg import CLIP_CRF, ffmpeg, probe, run, x264
+from pipeline.ffmpeg import ffmpeg, film_video, probe, run
 
 MOUTHS = 5                 # mouth openings: 0 = closed … 4 = wide
 BLINK_FRAMES = 3           # ~0.1 s at 30 fps
@@ -212,11 +212,13 @@ def concat_list(states: list, pictures: dict, fps: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def composite_command(video_in: Path, script: Path, out: Path, x: int, y: int, fps: float, frames: int) -> list[str]:
-    """Overlay the state pictures (resampled to the video's frame rate) at (x, y); same frame count as the input."""
+def composite_command(video_in: Path, script: Path, out: Path, x: int, y: int, fps: int, frames: int,
+                      crf: int) -> list[str]:
+    """Overlay the state pictures (resampled to the video's frame rate) at (x, y); same frame count as the input,
+    encoded as the film's video."""
     return ffmpeg("-i", video_in, "-f", "concat", "-safe", "0", "-i", script,
                   "-filter_complex", f"[1:v]fps={fps}[face];[0:v][face]overlay={x}:{y}:eof_action=repeat[v]",
-                  "-map", "[v]", "-frames:v", frames, "-an", *x264(CLIP_CRF), out)
+                  "-map", "[v]", "-frames:v", frames, "-an", *film_video(crf, fps), out)
 
 
 def composite_avatar(video_in: Path, wav: Path, out: Path, settings: Settings, fps: float) -> Path:
@@ -233,7 +235,8 @@ def composite_avatar(video_in: Path, wav: Path, out: Path, settings: Settings, f
         script = tmp.with_suffix(".ffconcat")
         try:
             script.write_text(concat_list(states, pictures, fps))
-            run(composite_command(Path(video_in), script, tmp, x, y, fps, frames), f"{rel(out)}: avatar composite")
+            run(composite_command(Path(video_in), script, tmp, x, y, fps, frames, settings.video.crf),
+                f"{rel(out)}: avatar composite")
         finally:
             script.unlink(missing_ok=True)
     return out

@@ -9,11 +9,13 @@ segment's audio, picture and clip, then the film.
 """
 from __future__ import annotations
 
+import heapq
 import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
 from pipeline.common import made_once, require_tool, run_tool
+from pipeline.ffmpeg import CLIP_CRF, film_video
 from pipeline.narrate import narrate
 
 CACHE = BUILD / "cache"
@@ -77,42 +80,56 @@ def ensure_recording(quick: bool = False, force: bool = False) -> None:
 
 # --- visuals -------------------------------------------------------------------------------------------------------
 
+def presented(seg: Segment, settings: Settings) -> bool:
+    return seg.avatar and settings.avatar.enabled and seg.narrated
+
+
+def picture_crf(seg: Segment, settings: Settings) -> int:
+    """A picture is encoded once, as the film's video; one the presenter is drawn onto is encoded again, so it
+    keeps more detail."""
+    return CLIP_CRF if presented(seg, settings) else settings.video.crf
+
+
 def visual_entry(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings
                  ) -> tuple[Made, Path | None]:
     """Where the segment's picture at this quality lives in the cache and its key; for a scene, its context file."""
+    crf = picture_crf(seg, settings)
     if seg.visual == "scene":
         context = render.context_file(render.scene_context(seg, timing, settings))
-        key = render.scene_key(seg, quality, context)
+        key = render.scene_key(seg, quality, context, crf)
         return Made(cached("scenes", f"{seg.id}-{key}"), key), context
-    key = content_hash("still-v1", ROOT / seg.asset, render.segment_seconds(seg, timing), quality.__dict__)
+    key = content_hash("still-v2", ROOT / seg.asset, render.segment_seconds(seg, timing), quality.__dict__,
+                       film_video(crf, quality.fps))
     return Made(cached("stills", f"{seg.id}-{key}"), key), None
 
 
-def visual(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings) -> Made:
-    """The segment's picture, video only: its Manim scene, or its still with slow motion."""
+def visual(seg: Segment, quality: render.Quality, timing: dict | None, settings: Settings, workers) -> Made:
+    """The segment's picture, video only, in the film's format: its Manim scene (rendered on one of `workers`,
+    render.scene_workers), or its still with slow motion."""
     entry, context = visual_entry(seg, quality, timing, settings)
-    seconds = render.segment_seconds(seg, timing)
+    seconds, crf = render.segment_seconds(seg, timing), picture_crf(seg, settings)
     if seg.visual == "scene":
         if not render.layout_findings(entry.path).exists():   # a clip is complete with its composition findings
             entry.path.unlink(missing_ok=True)
-        made_once(entry.path, lambda out: render.render_scene(seg, quality, context, out, seconds))
+        made_once(entry.path, lambda out: render.render_scene(seg, quality, context, out, seconds, crf, workers))
         for line in render.layout_lines(seg.id, entry.path):    # composition findings (scenes/layout.py)
             console.print(f"[yellow]layout[/] {line}")
     else:
         made_once(entry.path, lambda out: stills.still_clip(ROOT / seg.asset, seconds, out, quality.width,
-                                                             quality.height, quality.fps))
+                                                             quality.height, quality.fps, crf))
     return entry
 
 
 def presenter(seg: Segment, picture: Made, wav: Path, settings: Settings, fps: int) -> Made:
-    key = content_hash("avatar-v1", picture.key, wav, settings.avatar.__dict__, settings.seed)
+    key = content_hash("avatar-v2", picture.key, wav, settings.avatar.__dict__, settings.seed,
+                       film_video(settings.video.crf, fps))
     out = made_once(cached("avatar", f"{seg.id}-{key}"),
                     lambda out: avatar.composite_avatar(picture.path, wav, out, settings, fps))
     return Made(out, key)
 
 
 def segment_clip(seg: Segment, picture: Made, wav: Path | None, seconds: float, settings: Settings) -> Made:
-    key = content_hash("segment-v2", picture.key, wav, seconds, settings.video.crf, settings.video.fps)
+    key = content_hash("segment-v3", picture.key, wav, seconds, settings.video.fps)
 
     def make(out: Path) -> None:
         # the clip's stem names the segment in the film's layout: build it under that name, then file it
@@ -148,28 +165,42 @@ def segment_lengths(storyboard: list[Segment], timings: dict) -> dict[str, tuple
     return lengths
 
 
-def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality: render.Quality) -> Made:
+def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality: render.Quality, workers) -> Made:
     """One segment's finished clip: its picture (with the presenter where asked) and its narration."""
     seconds = render.segment_seconds(seg, timing)
     wav = NARRATION_DIR / timing["wav"] if timing else None
-    picture = visual(seg, quality, timing, settings)
-    if seg.avatar and settings.avatar.enabled and wav:
+    picture = visual(seg, quality, timing, settings, workers)
+    if presented(seg, settings):
         picture = presenter(seg, picture, wav, settings, quality.fps)
     return segment_clip(seg, picture, wav, seconds, settings)
 
 
 def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: render.Quality,
                       narrate_only: list[str] | None) -> tuple[dict, list[Made]]:
-    """Narration and segment clips at once: a segment starts rendering as soon as its voice line is ready, `jobs`
-    segments at a time, while the voice goes on with the next lines."""
+    """Narration and segment clips at once: a segment is ready to render as soon as its voice line is, and `jobs`
+    segments are made at a time, the longest ready one first (so a long one never starts last), while the voice
+    goes on with the next lines."""
     by_id = {s.id: s for s in storyboard}
-    futures = {}
-    with progress() as bars, ThreadPoolExecutor(settings.video.jobs) as pool:
+    futures: dict[str, Future] = {}
+    ready, ready_lock = [], threading.Lock()
+    with progress() as bars, render.scene_workers(settings) as workers, \
+            ThreadPoolExecutor(settings.video.jobs) as pool:
         task = bars.add_task("segments", total=len(storyboard))
 
+        def make_longest_ready() -> None:
+            with ready_lock:
+                _, _, seg, timing = heapq.heappop(ready)
+            try:
+                futures[seg.id].set_result(make_segment(seg, timing, settings, quality, workers))
+            except BaseException as err:
+                futures[seg.id].set_exception(err)
+            bars.advance(task)
+
         def start(seg: Segment, timing: dict | None) -> None:
-            futures[seg.id] = pool.submit(make_segment, seg, timing, settings, quality)
-            futures[seg.id].add_done_callback(lambda _: bars.advance(task))
+            futures[seg.id] = Future()
+            with ready_lock:
+                heapq.heappush(ready, (-render.segment_seconds(seg, timing), len(futures), seg, timing))
+            pool.submit(make_longest_ready)
 
         for seg in storyboard:
             if not seg.narrated:
@@ -248,7 +279,9 @@ def preview(segment: str) -> Path:
     timings = narrate(settings, only=[seg.id], console=console)[0] if seg.narrated else {"segments": []}
     quality = render.preview_quality()
     timing, _ = segment_lengths([seg], timings)[seg.id]
-    clip = make_segment(seg, timing, at_quality(settings, quality), quality)   # the film's own recipe, smaller
+    settings = at_quality(settings, quality)
+    with render.scene_workers(replace(settings, video=replace(settings.video, jobs=1))) as workers:
+        clip = make_segment(seg, timing, settings, quality, workers)    # the film's own recipe, smaller
     out = PREVIEW_DIR / f"{seg.id}.mp4"
     with atomic_output(out) as tmp:
         shutil.copyfile(clip.path, tmp)
@@ -283,10 +316,10 @@ def contact_sheet(columns: int = 5, width: int = 480) -> Path:
         filmed, _ = visual_entry(seg, render.film_quality(), timing, settings)
         if filmed.path.exists():
             return filmed
-        return visual(seg, render.preview_quality(), timing, settings)
+        return visual(seg, render.preview_quality(), timing, settings, workers)
 
     frames = []
-    with ThreadPoolExecutor(settings.video.jobs) as pool:
+    with render.scene_workers(settings) as workers, ThreadPoolExecutor(settings.video.jobs) as pool:
         pictures = list(pool.map(picture, storyboard))
     for seg, picture in zip(storyboard, pictures):
         png = cached("contact", f"{picture.key}-mid", ".png")

@@ -23,8 +23,11 @@ from core.paths import rel
 from pipeline.common import require_tool, run_tool
 
 AUDIO_RATE = 48000      # every clip and the film carry 48 kHz stereo AAC
-CLIP_CRF = 16           # intermediate pictures (stills, presenter) are encoded once more, so they keep more detail
-CLIP_PRESET = "fast"
+CLIP_CRF = 16           # a picture the presenter is drawn onto is encoded once more, so it keeps more detail
+# x264 at CRF 18 on a 1080p scene (285 frames), core-seconds and PSNR against the lossless frames: fast 9.5 s
+# 56.6 dB, veryfast 5.5 s 53.9 dB, superfast 4.1 s 57.7 dB (files 1.6× larger), ultrafast 2.3 s 64 dB (3.5×).
+# superfast: better pictures than fast at the same CRF, in less than half the time.
+CLIP_PRESET = "superfast"
 TIMESCALE = 90000       # one video time base for every segment clip, so the film can join them without re-encoding
 ANALYSIS_RATE = 8000    # Hz, mono: enough for the voice's formants and the music's level, a sixth of the film's data
 

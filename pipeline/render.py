@@ -1,34 +1,33 @@
-"""Scene stage: one storyboard segment → one video-only clip, rendered by the Manim CLI in its own media folder.
+"""Scene stage: one storyboard segment → one video-only clip in the film's format, rendered by a long-lived worker
+through Manim's Python API (pipeline/scene_jobs.py), locally or on a Dask cluster.
 
 The stage first writes the segment's scene context (core/context.py: its length, cue mark times, the segments of its
 part, theme, seed, links, cited figures), named by its content; the scene reads only that file and the recording.
 The cache key holds everything the picture depends on: the scene's own file, the scenes toolkit and the core modules
 it imports, the recording as the scenes read it (without how long training took), the context file, the resolution
 and the frame rate. A clip whose key is unchanged is
-reused; a clip is written under a temporary name and renamed only when Manim finished and its length checks out.
+reused; a clip is written under a temporary name and renamed only when its scene finished and its length checks out.
 """
 from __future__ import annotations
 
 import ast
 import json
 import os
-import shutil
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.context import CONTEXT_VAR, ERROR_VAR, LAYOUT_VAR, SceneContext, read_context, write_context
+from core.context import SceneContext, read_context, write_context
 from core.errors import UserError
 from core.files import atomic_output, content_hash
 from core.paths import BUILD, MODEL_DIR, NARRATION_DIR, ROOT, rel
+from core.processes import worker_pool
 from core.recordings import load_paper, recording_content
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
-from pipeline.common import run_tool
-from pipeline.ffmpeg import probe
+from pipeline.ffmpeg import film_video, probe
+from pipeline.scene_jobs import SceneJob, import_scene_toolkit, render_job
 
-MANIM_CFG = ROOT / "scenes" / "manim.cfg"     # fast, near-lossless intermediate encoding
-MEDIA_DIR = BUILD / "cache" / "manim"
+SCHEDULER_VAR = "HRM_DASK_SCHEDULER"
 CONTEXT_DIR = BUILD / "cache" / "contexts"
 
 
@@ -94,20 +93,13 @@ def scene_modules(path: Path) -> list[Path]:
     return sorted(found)
 
 
-def scene_key(seg: Segment, quality: Quality, context: Path) -> str:
+def scene_key(seg: Segment, quality: Quality, context: Path, crf: int) -> str:
     """What the picture of a segment depends on: its code (with the scene modules it imports), the shared plumbing,
-    the recording, its context, the size."""
+    the recording, its context, the size and the encoding."""
     code = [*scene_modules(seg.scene_file), *sorted((ROOT / "core").glob("*.py"))]
     recording = recording_content(Path(read_context(context).recording))
-    return content_hash("scene-v3", seg.scene, code, MANIM_CFG, recording, context, quality.__dict__)
-
-
-def manim_command(seg: Segment, quality: Quality, media_dir: Path, name: str) -> list[str]:
-    """The Manim CLI call for one segment, as data (tested without running it)."""
-    return [str(Path(sys.executable).with_name("manim")), "render", "--progress_bar", "none", "-v", "WARNING",
-            "--config_file", rel(MANIM_CFG), "--disable_caching", "-r", f"{quality.width},{quality.height}",
-            "--fps", str(quality.fps),
-            "--media_dir", str(media_dir), "-o", name, rel(seg.scene_file), seg.scene_class]
+    return content_hash("scene-v4", seg.scene, code, recording, context, quality.__dict__,
+                        film_video(crf, quality.fps))
 
 
 def layout_findings(clip: Path) -> Path:
@@ -121,35 +113,32 @@ def layout_lines(seg_id: str, clip: Path) -> list[str]:
             for f in json.loads(layout_findings(clip).read_text())]
 
 
-def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, seconds: float) -> Path:
-    """Render a segment's Scene with its context file to `out` (video only). Checks that it lasts `seconds` within
-    one frame."""
-    key = out.stem
-    media = MEDIA_DIR / key
-    shutil.rmtree(media, ignore_errors=True)
-    error = media / "error.txt"
-    error.parent.mkdir(parents=True, exist_ok=True)
-    layout = media / "layout.json"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), CONTEXT_VAR: str(context), ERROR_VAR: str(error),
-           LAYOUT_VAR: str(layout)}
-    try:
-        run_tool(manim_command(seg, quality, media, key), f"{seg.id} ({rel(seg.scene_file)}:{seg.scene_class})",
-                 cwd=ROOT, env=env)
-    except UserError:
-        if error.exists():
-            raise UserError(error.read_text()) from None
-        raise
-    produced = next(media.glob(f"videos/**/{key}.mp4"), None)
-    if produced is None:
-        raise UserError(f"{rel(seg.scene_file)}: Manim wrote no video for {seg.scene_class}")
-    info = probe(produced)
-    frames, expected = info["video"]["frames"], round(seconds * quality.fps)
-    if abs(frames - expected) > 1:
-        raise UserError(f"{rel(seg.scene_file)}: {seg.scene_class} has {frames} frames, narration needs "
+def scene_code() -> str:
+    """A digest of the code any scene may run (the scenes package and the shared plumbing): a long-lived worker that
+    imported another version imports it again."""
+    return content_hash("scene-code-v1", sorted((ROOT / "scenes").glob("*.py")), sorted((ROOT / "core").glob("*.py")))
+
+
+def scene_workers(settings: Settings):
+    """Where scene jobs run, as a concurrent.futures-style executor: `video.jobs` local worker processes that die
+    with this one, or the Dask cluster of `video.scheduler` (or HRM_DASK_SCHEDULER) when `video.executor: dask`."""
+    if settings.video.executor == "dask":
+        from pipeline.cluster import DaskExecutor
+        return DaskExecutor(os.environ.get(SCHEDULER_VAR) or settings.video.scheduler)
+    return worker_pool(settings.video.jobs, warm_up=import_scene_toolkit)
+
+
+def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, seconds: float, crf: int,
+                 workers) -> Path:
+    """Render a segment's Scene with its context file to `out` (video only, in the film's format at `crf`) on one
+    of `workers` (scene_workers). Checks that it lasts `seconds` within one frame."""
+    with atomic_output(layout_findings(out)) as layout, atomic_output(out) as video:
+        module = ".".join(seg.scene_file.relative_to(ROOT).with_suffix("").parts)
+        job = SceneJob(seg.id, module, seg.scene_class, str(context), quality.width, quality.height, quality.fps,
+                       crf, scene_code(), str(video), str(layout))
+        workers.submit(render_job, job).result()
+        frames, expected = probe(video)["video"]["frames"], round(seconds * quality.fps)
+        if abs(frames - expected) > 1:
+            raise UserError(f"{rel(seg.scene_file)}: {seg.scene_class} has {frames} frames, narration needs "
                             f"{expected} ({seconds:.2f} s at {quality.fps} fps)")
-    with atomic_output(layout_findings(out)) as tmp:
-        shutil.move(layout, tmp)
-    with atomic_output(out) as tmp:
-        shutil.move(produced, tmp)
-    shutil.rmtree(media, ignore_errors=True)
     return out

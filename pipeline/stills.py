@@ -17,7 +17,7 @@ import cairosvg
 from core.errors import UserError
 from core.files import atomic_output
 from core.paths import rel
-from pipeline.ffmpeg import CLIP_CRF, ffmpeg, probe, run_piped, x264
+from pipeline.ffmpeg import ffmpeg, film_video, probe, run_piped
 
 ZOOM_END = 1.06    # slow: 6 % over the whole clip keeps the 5 % safe margin nearly intact
 
@@ -41,10 +41,10 @@ def zoom_at(frame: int, frames: int) -> float:
     return 1 + (ZOOM_END - 1) * (0.5 - 0.5 * math.cos(math.pi * progress))
 
 
-def raw_video_command(out: Path, width: int, height: int, fps: int, frames: int) -> list[str]:
-    """x264 encode of raw cairo frames (32-bit, bytes B G R x) arriving on stdin."""
+def raw_video_command(out: Path, width: int, height: int, fps: int, frames: int, crf: int) -> list[str]:
+    """The film's video encoding of raw cairo frames (32-bit, bytes B G R x) arriving on stdin."""
     return ffmpeg("-f", "rawvideo", "-pix_fmt", "bgr0", "-s", f"{width}x{height}", "-r", fps, "-i", "-",
-                  "-frames:v", frames, "-an", *x264(CLIP_CRF), out)
+                  "-frames:v", frames, "-an", *film_video(crf, fps), out)
 
 
 def _frames(png: Path, width: int, height: int, frames: int):
@@ -67,14 +67,14 @@ def _frames(png: Path, width: int, height: int, frames: int):
         yield canvas.get_data()   # the same buffer each time: run_piped writes it before the next frame is drawn
 
 
-def ken_burns(png: Path, seconds: float, out: Path, width: int, height: int, fps: int) -> Path:
+def ken_burns(png: Path, seconds: float, out: Path, width: int, height: int, fps: int, crf: int) -> Path:
     """A video-only clip of `seconds` (round(seconds × fps) frames) slowly zooming into `png`."""
     png = Path(png)
     if not png.is_file():
         raise UserError(f"{rel(png)}: missing picture")
     frames = round(seconds * fps)
     with atomic_output(out) as tmp:
-        run_piped(raw_video_command(tmp, width, height, fps, frames), _frames(png, width, height, frames),
+        run_piped(raw_video_command(tmp, width, height, fps, frames, crf), _frames(png, width, height, frames),
                   f"{rel(out)}: Ken Burns clip")
         made = probe(tmp)["video"]["frames"]
         if made != frames:
@@ -82,7 +82,7 @@ def ken_burns(png: Path, seconds: float, out: Path, width: int, height: int, fps
     return out
 
 
-def still_clip(svg: Path, seconds: float, out: Path, width: int, height: int, fps: int) -> Path:
+def still_clip(svg: Path, seconds: float, out: Path, width: int, height: int, fps: int, crf: int) -> Path:
     """A still segment from its SVG; the PNG is kept beside the clip (it doubles as the segment's poster)."""
     png = svg_to_png(svg, Path(out).with_suffix(".png"), width, height)
-    return ken_burns(png, seconds, out, width, height, fps)
+    return ken_burns(png, seconds, out, width, height, fps, crf)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from core.settings import VoiceSettings
+from pipeline.ffmpeg import film_video
 from pipeline.narrate import caption_words, estimate, speech_span
 from pipeline.tts import make_voice, read_wav, write_wav
 
@@ -17,12 +18,13 @@ PAD = 0.3                   # silence before and after each line, as the narrati
 
 
 def clip(path: Path, seconds: float, width: int = 320, height: int = 180, fps: int = 30,
-         color: str | None = None) -> Path:
-    """A video-only H.264 test pattern (or a plain `color`) of exactly round(seconds × fps) frames."""
+         color: str | None = None, preset: str | None = None) -> Path:
+    """A video-only H.264 test pattern (or a plain `color`) of exactly round(seconds × fps) frames, encoded as the
+    picture stages encode: in the film's video format (`preset` overrides its x264 preset)."""
     source = f"color=c={color}:s={width}x{height}:r={fps}" if color else f"testsrc2=s={width}x{height}:r={fps}"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source,
-                    "-frames:v", str(round(seconds * fps)), "-c:v", "libx264", "-preset", "ultrafast",
-                    "-pix_fmt", "yuv420p", str(path)], check=True)
+                    "-frames:v", str(round(seconds * fps)), *film_video(28, fps),
+                    *(["-preset", preset] if preset else []), str(path)], check=True)
     return path
 
 

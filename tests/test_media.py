@@ -48,12 +48,12 @@ def test_ken_burns_zoom_eases_from_one_to_the_end():
 
 
 def test_ken_burns_clip_has_exact_frames_and_moves(tmp_path):
-    out = stills.still_clip(ASSETS / "title.svg", 1.5, tmp_path / "title.mp4", 320, 180, 30)
+    out = stills.still_clip(ASSETS / "title.svg", 1.5, tmp_path / "title.mp4", 320, 180, 30, 18)
     info = probe(out)
     assert info["video"]["frames"] == 45 and info["audio"] is None and info["video"]["pix_fmt"] == "yuv420p"
     frames = frames_of(out, 320, 180)
     assert np.abs(frames[0] - frames[-1]).mean() > 1.0
-    assert "-pix_fmt" in stills.raw_video_command(out, 320, 180, 30, 45)
+    assert "-pix_fmt" in stills.raw_video_command(out, 320, 180, 30, 45, 18)
 
 
 # --- music -------------------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_missing_inputs_and_tools_are_one_line(tmp_path, monkeypatch):
     png = stills.svg_to_png(ASSETS / "title.svg", tmp_path / "t.png", 320, 180)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UserError, match=r"^ffmpeg: not found on PATH"):
-        stills.ken_burns(png, 1.0, tmp_path / "t.mp4", 320, 180, 30)
+        stills.ken_burns(png, 1.0, tmp_path / "t.mp4", 320, 180, 30, 18)
     with pytest.raises(UserError, match=r"^ffprobe: not found on PATH"):
         probe(png)
     assert not (tmp_path / "t.mp4").exists()

@@ -17,10 +17,11 @@ from pipeline import render
 from pipeline.ffmpeg import probe
 from pipeline.fill import Facts, fill_script
 from pipeline.marks import caption_words, mark_positions, mark_times, strip_marks
-from pipeline.render import Quality, layout_lines, manim_command, render_scene
+from pipeline.render import Quality, layout_lines, render_scene
 from pipeline.review import frame_at
 
 LOW = Quality(256, 144, 10)
+CRF = 18
 FRAMES = Path(__file__).parent / "fixtures" / "frames"   # control frames of every scene (just refresh-frames)
 REFRESH_VAR = "HRM_REFRESH_FRAMES"
 PIXEL_TOLERANCE = 48     # of 255, in the channel that differs most
@@ -43,11 +44,11 @@ def context_for(seg_id: str, recording_dir, tmp_path, **changes):
     return seg, narration, write_context(tmp_path / f"{seg_id}.json", context)
 
 
-def test_manim_command_is_plain_cli(tmp_path):
-    seg = find_segment(load_storyboard(check_files=False), "06-task-intro")
-    cmd = manim_command(seg, LOW, tmp_path, "clip")
-    assert cmd[0].endswith("manim") and cmd[-2:] == ["scenes/task.py", "TaskIntro"]
-    assert ["-r", "256,144"] == cmd[cmd.index("-r"):cmd.index("-r") + 2] and "--disable_caching" in cmd
+@pytest.fixture(scope="module")
+def workers():
+    """Two long-lived scene workers, as a render has."""
+    with render.scene_workers(load_settings()) as pool:
+        yield pool
 
 
 def test_the_key_holds_what_the_picture_draws(recording_dir, tmp_path):
@@ -58,7 +59,7 @@ def test_the_key_holds_what_the_picture_draws(recording_dir, tmp_path):
     ctx = read_context(base)
     _, _, late = context_for("13-doer-role", recording_dir, tmp_path / "late",
                              marks={**ctx.marks, "told": ctx.marks["told"] + 0.1})
-    keys = {render.scene_key(seg, LOW, path) for path in (base, dots, late)}
+    keys = {render.scene_key(seg, LOW, path, CRF) for path in (base, dots, late)}
     assert len(keys) == 3
 
 
@@ -94,16 +95,15 @@ def picture_changes(seg_id: str, clip, seconds: float) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(recording_dir, tmp_path):
+def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(recording_dir, tmp_path, workers):
     """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, its control
-    frames match the stored ones, and its composition checks find nothing (two Manim processes at a time, at
-    256×144)."""
+    frames match the stored ones, and its composition checks find nothing (two scene workers, at 256×144)."""
     scenes = [seg for seg in load_storyboard(check_files=False) if seg.visual == "scene"]
 
     def problem(seg) -> list[str]:
         _, narration, context = context_for(seg.id, recording_dir, tmp_path / seg.id)
         try:
-            clip = render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"])
+            clip = render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"], CRF, workers)
         except UserError as err:
             return [f"{seg.id}: {err}"]
         info = probe(clip)
@@ -118,10 +118,11 @@ def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(record
 
 
 @pytest.mark.slow
-def test_a_missing_cue_mark_stops_the_render_naming_scene_line_and_script(recording_dir, tmp_path):
+def test_a_missing_cue_mark_stops_the_render_naming_scene_line_and_script(recording_dir, tmp_path, workers):
     seg, narration, context = context_for("13-doer-role", recording_dir, tmp_path)
     marks = {k: v for k, v in read_context(context).marks.items() if k != "turns"}
     _, _, context = context_for("13-doer-role", recording_dir, tmp_path / "broken", marks=marks)
     with pytest.raises(UserError, match=r"scenes/hierarchy\.py:\d+: cue mark .turns. is not in "
                                         r"scripts/13-doer-role\.txt"):
-        render_scene(seg, LOW, context, tmp_path / "13.mp4", narration["seconds"])
+        render_scene(seg, LOW, context, tmp_path / "13.mp4", narration["seconds"], CRF, workers)
+    assert not (tmp_path / "13.mp4").exists()
