@@ -53,6 +53,11 @@ setup:
     quiet .venv/bin/pip install -q -e '.[video,voice,dev]'
     rm -f .venv/.setup-* && touch "$stamp"
 
+# The interactive companion page (runs the trained model in a browser) → build/companion/index.html
+companion: setup
+    {{python}} -c "from pipeline.build import ensure_recording; ensure_recording()"
+    {{python}} -m pipeline.companion
+
 # Train every model and record its learning to build/model/
 train: setup
     {{python}} -m pipeline train

@@ -15,6 +15,7 @@ BUILD_VAR = "HRM_BUILD"
 BUILD = Path(os.environ.get(BUILD_VAR, ROOT / "build")).resolve()
 MODEL_DIR = BUILD / "model"
 NARRATION_DIR = BUILD / "narration"
+COMPANION_DIR = BUILD / "companion"   # the interactive page (pipeline/companion.py)
 
 
 def rel(path: Path) -> str:

@@ -109,6 +109,7 @@ class SceneSettings:
 @dataclass(frozen=True)
 class Links:
     demo: str = ""
+    companion: str = ""           # where build/companion/index.html is published (any static host)
     hrm_paper: str = ""
     trm_paper: str = ""
     babyai_paper: str = ""

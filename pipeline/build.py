@@ -26,7 +26,7 @@ from core.context import CONTEXT_VAR
 from core.errors import UserError, machine_faults
 from core.files import atomic_output, content_hash, read_json, write_json
 from core.lock import build_lock
-from core.paths import ASSETS, BUILD, BUILD_VAR, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
+from core.paths import ASSETS, BUILD, BUILD_VAR, COMPANION_DIR, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
@@ -258,12 +258,14 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
 
 
 def render_film(quick: bool = False, quality: render.Quality | None = None, only: list[str] | None = None) -> dict:
-    """`just render`: the film and its companions from whatever is stale. `only` keeps a subset of segments
-    (smoke runs); `quick` trains briefly."""
+    """`just render`: the film, its companions and the interactive page from whatever is stale. `only` keeps a
+    subset of segments (smoke runs); `quick` trains briefly."""
     quality = quality or render.film_quality()
     settings = at_quality(load_settings(), quality)
     storyboard = load_storyboard(only=only)
     ensure_recording(quick)
+    from pipeline.companion import build_companion     # (imports torch, to read the checkpoints)
+    build_companion(settings)
     timings, clips = narrate_and_build(storyboard, settings, quality,
                                        [s.id for s in storyboard if s.narrated] if only else None)
     return film(clips, storyboard, timings, settings)
@@ -345,7 +347,8 @@ def run_command(args) -> None:
         quality = render.preview_quality() if args.preview_quality else None
         report = render_film(args.quick, quality, args.only)
         console.print(f"[green]done[/] {rel(FILM)}: {report['seconds']['video']:.1f} s, "
-                      f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}")
+                      f"{report['loudness']['integrated_lufs']:.1f} LUFS → {rel(verify.REPORT)}; the interactive "
+                      f"companion: {rel(COMPANION_DIR / 'index.html')}")
     elif args.command == "train":
         ensure_recording(args.quick, force=True)
     elif args.command == "preview":

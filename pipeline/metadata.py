@@ -94,7 +94,9 @@ def description(settings: Settings, found: list[Chapter]) -> str:
         "",
         *[f"{stamp(c.start)} {c.title}" for c in found],
         "",
-        *([f"Interactive visualization: {links.demo}", ""] if links.demo else []),
+        *([f"Play with this very model in your browser (the interactive companion): {links.companion}", ""]
+          if links.companion else []),
+        *([f"The original visualization: {links.demo}", ""] if links.demo else []),
         "Papers:",
         *[f"- {name}: {url}" for name, url in (("HRM", links.hrm_paper), ("TRM", links.trm_paper),
                                                ("BabyAI", links.babyai_paper)) if url],
@@ -106,8 +108,12 @@ def description(settings: Settings, found: list[Chapter]) -> str:
 
 def youtube_md(settings: Settings, found: list[Chapter], out: Path = YOUTUBE_MD) -> Path:
     """Write the upload text: a title, the description (with chapters), then tags and hashtags."""
-    write_text(out, f"# {TITLE}\n\n## Title\n{TITLE}\n\n## Description\n{description(settings, found)}\n\n"
-                    f"{HASHTAGS}\n\n## Tags\n{', '.join(TAGS)}\n")
+    unpublished = ("" if settings.links.companion else
+                   "## Before publishing\nPublish build/companion/index.html on any static host and set "
+                   "`links.companion` in config/settings.yaml to its address: the film's call to action points "
+                   "viewers to it, and the description then links it.\n\n")
+    write_text(out, f"# {TITLE}\n\n{unpublished}## Title\n{TITLE}\n\n## Description\n"
+                    f"{description(settings, found)}\n\n{HASHTAGS}\n\n## Tags\n{', '.join(TAGS)}\n")
     return out
 
 

@@ -1,6 +1,8 @@
 """Captions and YouTube chapters, as data."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from media_samples import timed_words
 
@@ -95,3 +97,17 @@ def test_youtube_md_publishes_chapters_links_and_tags(tmp_path):
     assert metadata.read_chapters(md) == found
     assert "0:27 The task" in text and "1:15 End" in text and "#HRM" in text
     assert "synthetic voice" in text and "synthesised" in text and "https://arxiv.org/abs/2506.21734" in text
+
+
+def test_youtube_md_links_the_companion_once_it_is_published(tmp_path):
+    found = [metadata.Chapter(0, "Introduction"), metadata.Chapter(27, "The task"), metadata.Chapter(75, "End")]
+    settings = load_settings()
+    unpublished = metadata.youtube_md(replace(settings, links=replace(settings.links, companion="")), found,
+                                      tmp_path / "a.md").read_text()
+    assert "## Before publishing" in unpublished and "interactive companion" not in unpublished
+    url = "https://example.org/hrm/"
+    published = metadata.youtube_md(replace(settings, links=replace(settings.links, companion=url)), found,
+                                    tmp_path / "b.md").read_text()
+    assert "Before publishing" not in published
+    assert f"Play with this very model in your browser (the interactive companion): {url}" in published
+    assert metadata.read_chapters(tmp_path / "b.md") == found
