@@ -1,9 +1,11 @@
-"""`just bench`: how fast the pipeline is, measured on this machine, as one table.
+"""`just bench`: how fast the pipeline is, measured on this machine, side by side in one run, as one table.
 
 Runs in a fresh build folder (HRM_BUILD), so the cold numbers are really cold and build/ is left alone: the train
-stage (the whole study, with its core-seconds by job), a cold full render (with narration), a re-run with nothing
-changed, a re-run after editing one script (restored afterwards), a preview of one segment, and the voice's
-real-time factor.
+stage (the whole study, with its core-seconds by job), a cold render from the recording (narration, every segment,
+the film, its companions, verification), the same scenes rendered as a user would without this pipeline (the Manim
+CLI at the film's size, one scene after another, joined by ffmpeg), a re-run with nothing changed, a re-run after
+editing one script (restored afterwards), a preview of one segment, and the voice's real-time factor. Peak memory is
+the largest resident set of any one process of each run.
 """
 from __future__ import annotations
 
@@ -25,34 +27,67 @@ EDITED = "07-task-goal"          # the script the one-edit run changes (a word a
 PREVIEWED = "06-task-intro"     # in the smoke subset too
 
 
-def timed(args: list[str], build: Path) -> float:
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, env={**os.environ, "HRM_BUILD": str(build)},
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
-    return time.perf_counter() - started
+def timed(args: list, build: Path, peaks: dict, name: str, env: dict | None = None) -> float:
+    """Seconds a command took. Its peak memory (MB: the largest resident set of it or any process it waited for,
+    as the kernel reports at wait4) is kept in peaks[name], the largest over every call with that name."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(a) for a in args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                                env={**os.environ, "HRM_BUILD": str(build), **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"bench: {' '.join(map(str, args))} failed:\n{err.read().decode()[-2000:]}")
+    peaks[name] = max(peaks.get(name, 0.0), usage.ru_maxrss / 1024)
+    return seconds
 
 
-def measure(build: Path, extra: list[str]) -> dict:
-    render = ["-m", "pipeline", "render", *extra]
-    m = {"train": timed(["-m", "model.record"], build)}
+def plain_manim(build: Path, peaks: dict) -> float:
+    """The film's scenes as a user would render them without this pipeline: the Manim CLI at 1080p30 with its
+    defaults, one process after another, then ffmpeg joining the clips (stream copy). Each scene reads the context
+    the pipeline wrote (its narration's length and cue times), so both renders draw the same frames."""
+    from core.storyboard import load_storyboard
+    python = Path(sys.executable)
+    scenes = [s for s in load_storyboard() if s.visual == "scene"]
+    media = build / "plain-manim"
+    seconds = 0.0
+    for seg in scenes:
+        export = subprocess.run([python, "-m", "pipeline", "context", seg.id], cwd=ROOT, capture_output=True,
+                                text=True, env={**os.environ, "HRM_BUILD": str(build)}, check=True).stdout
+        context = export.strip().splitlines()[-1].split("=", 1)[1]
+        seconds += timed([python.with_name("manim"), "render", "--progress_bar", "none", "-r", "1920,1080",
+                          "--fps", "30", "--media_dir", media, "-o", seg.id, seg.scene_file, seg.scene_class],
+                         build, peaks, "plain manim", env={"HRM_SCENE_CONTEXT": context})
+    clips = sorted(media.glob("videos/**/*.mp4"), key=lambda p: [s.id for s in scenes].index(p.stem))
+    listing = media / "clips.txt"
+    listing.write_text("".join(f"file '{c}'\n" for c in clips))
+    return seconds + timed(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listing, "-c",
+                            "copy", media / "joined.mp4"], build, peaks, "plain manim")
+
+
+def measure(build: Path, extra: list[str], baseline: bool) -> dict:
+    render = [sys.executable, "-m", "pipeline", "render", *extra]
+    peaks: dict = {}
+    m = {"train": timed([sys.executable, "-m", "model.record", *(["--quick"] if "--quick" in extra else [])],
+                        build, peaks, "train")}
     m["study"] = json.loads((build / "model" / "study.json").read_text())
-    (build / "model" / ".key").unlink(missing_ok=True)     # render re-checks the recording through its own key
-    m["cold"] = timed(render, build)
-    report = json.loads((build / "report.json").read_text())
-    m["video"] = report["seconds"]["video"]
-    timings = json.loads((build / "narration" / "timings.json").read_text())
-    m["speech"] = timings["total_seconds"]
-    m["again"] = timed(render, build)
+    from pipeline.build import model_key
+    (build / "model" / ".key").write_text(model_key("--quick" in extra))   # the recording just made is current
+    m["cold"] = timed(render, build, peaks, "cold render")
+    m["video"] = json.loads((build / "report.json").read_text())["seconds"]["video"]
+    m["speech"] = json.loads((build / "narration" / "timings.json").read_text())["total_seconds"]
+    m["again"] = timed(render, build, peaks, "no change")
     script = SCRIPTS / f"{EDITED}.txt"
     original = script.read_text()
     try:
         script.write_text(original.replace("The goal is", "The goal here is", 1))
-        m["edit"] = timed(render, build)
+        m["edit"] = timed(render, build, peaks, "one edit")
     finally:
         script.write_text(original)
-    m["preview"] = timed(["-m", "pipeline", "preview", PREVIEWED], build)
+    m["preview"] = timed([sys.executable, "-m", "pipeline", "preview", PREVIEWED], build, peaks, "preview")
+    m["plain"] = plain_manim(build, peaks) if baseline else None
+    m["peaks"] = {k: v for k, v in peaks.items() if not k.startswith("_")}
     return m
 
 
@@ -75,20 +110,27 @@ def voice_rtf(build: Path) -> float:
 
 def table(m: dict, rtf: float) -> Table:
     t = Table(title="just bench (2 cores)")
-    for col in ("measure", "value", "goal", "met"):
+    for col in ("measure", "value", "ratio", "goal", "met"):
         t.add_column(col)
+    cold, video = m["cold"], m["video"]
     rows = [
-        ("train stage (the whole study)", f"{m['train']:.0f} s", "< 180 s", m["train"] < 180),
-        ("cold full render", f"{m['cold']:.0f} s = {m['cold'] / m['video']:.2f} × video ({m['video']:.0f} s)",
-         "≤ 0.5 × video", m["cold"] <= 0.5 * m["video"]),
-        ("no-change re-run", f"{m['again']:.1f} s", "≤ 5 s", m["again"] <= 5),
-        ("one script edited", f"{m['edit']:.1f} s = {m['edit'] / m['cold']:.0%} of cold", "≤ 10 % of cold",
-         m["edit"] <= 0.1 * m["cold"]),
-        (f"preview {PREVIEWED}", f"{m['preview']:.1f} s", "≤ 10 s", m["preview"] <= 10),
-        ("voice real-time factor", f"{rtf:.2f} s per s of speech", "—", True),
+        ("train stage (the whole study)", f"{m['train']:.0f} s", "—", "< 180 s (issue 10: blocked)", m["train"] < 180),
+        ("cold render from the recording", f"{cold:.0f} s", f"{cold / video:.2f} × the film ({video:.0f} s)",
+         "≤ 0.8 × the film", cold <= 0.8 * video),
     ]
-    for name, value, goal, met in rows:
-        t.add_row(name, value, goal, "yes" if met else "no")
+    if m["plain"] is not None:
+        rows.append(("the same scenes, plain manim + ffmpeg", f"{m['plain']:.0f} s",
+                     f"cold render = {cold / m['plain']:.2f} × this", "—", True))
+    rows += [
+        ("no-change re-run", f"{m['again']:.1f} s", "—", "≤ 3 s", m["again"] <= 3),
+        ("one script edited, rebuilt and verified", f"{m['edit']:.1f} s", f"{m['edit'] / cold:.0%} of cold",
+         "≤ 12 % of cold", m["edit"] <= 0.12 * cold),
+        (f"preview {PREVIEWED}", f"{m['preview']:.1f} s", "—", "≤ 10 s", m["preview"] <= 10),
+        ("voice real-time factor", f"{rtf:.2f}", "s per s of speech", "—", True),
+        *[(f"peak memory: {name}", f"{mb:.0f} MB", "largest process", "—", True) for name, mb in m["peaks"].items()],
+    ]
+    for name, value, ratio, goal, met in rows:
+        t.add_row(name, value, ratio, goal, "yes" if met else "no")
     return t
 
 
@@ -113,12 +155,13 @@ def study_table(study: dict) -> Table:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="a few segments at preview quality (minutes, not tens)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the plain-manim render of every scene")
     args = ap.parse_args(argv)
     extra = ["--quick", "--preview-quality", "--only", "01", "06", "07", "10", "11", "17", "18", "30"] \
         if args.smoke else []
     with tempfile.TemporaryDirectory(prefix="hrm-bench-") as tmp:
         build = Path(tmp)
-        m = measure(build, extra)
+        m = measure(build, extra, baseline=not (args.smoke or args.no_baseline))
         rtf = voice_rtf(build)
     console = Console()
     console.print(table(m, rtf))

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from core.context import CONTEXT_VAR
 from core.errors import UserError, machine_faults
-from core.files import atomic_output, content_hash, read_json, write_json
+from core.files import atomic_output, content_hash, read_json, write_json, write_text
 from core.lock import build_lock
 from core.paths import ASSETS, BUILD, BUILD_VAR, COMPANION_DIR, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
@@ -250,8 +250,11 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     metadata.youtube_md(settings, found, metadata.YOUTUBE_MD)
     metadata.thumbnail(ASSETS / "thumbnail.svg", metadata.THUMBNAIL)
     gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
-    if gif_seg:
+    gif_key = content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT])
+    if gif_seg and not (GIF.exists() and GIF.with_suffix(".gif.key").exists()
+                        and GIF.with_suffix(".gif.key").read_text() == gif_key):   # its segment's clip changed
         metadata.make_gif(FILM, GIF, gif_seg.start, gif_seg.seconds)
+        write_text(GIF.with_suffix(".gif.key"), gif_key)
     report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions)
     write_json(verify.REPORT, {**report, "key": report_key})
     return report
@@ -264,7 +267,7 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     settings = at_quality(load_settings(), quality)
     storyboard = load_storyboard(only=only)
     ensure_recording(quick)
-    from pipeline.companion import build_companion     # (imports torch, to read the checkpoints)
+    from pipeline.companion import build_companion
     build_companion(settings)
     timings, clips = narrate_and_build(storyboard, settings, quality,
                                        [s.id for s in storyboard if s.narrated] if only else None)

@@ -6,11 +6,14 @@ Every builder is pure: the same arguments give the same list, so a command is pa
 """
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
 import re
 import subprocess
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -121,8 +124,8 @@ def decode_mono(paths: list[Path]) -> list[np.ndarray]:
 
 # --- loudness ----------------------------------------------------------------------------------------------------
 
-# The EBU R128 meter, with true peak (4x oversampled): what every loudness measurement reads, five times faster
-# than loudnorm's own measuring pass (which works at 192 kHz throughout)
+# The EBU R128 meter, with true peak (4x oversampled): what every loudness measurement reads, at the film's 48 kHz
+# (loudnorm works at 192 kHz throughout: five times slower to measure, and its linear mode is one gain anyway)
 METER = "ebur128=peak=true"
 METER_SUMMARY = re.compile(r"Integrated loudness:\s+I:\s+(\S+) LUFS\s+Threshold:\s+(\S+) LUFS\s+"
                            r"Loudness range:\s+LRA:\s+(\S+) LU.*?True peak:\s+Peak:\s+(\S+) dBFS", re.S)
@@ -135,23 +138,6 @@ def parse_meter(stderr: str, what: str) -> dict:
     if not found:
         raise UserError(f"{what}: ffmpeg printed no loudness measurement")
     return dict(zip(("input_i", "input_thresh", "input_lra", "input_tp"), map(float, found[-1])))
-
-
-def loudnorm(target_i: float, target_tp: float, measured: dict) -> str:
-    """The loudnorm filter applying one linear gain from a METER reading of the same audio (which keeps the mix's
-    dynamics instead of riding the level); it prints what it did as JSON."""
-    return (f"loudnorm=I={target_i}:TP={target_tp}:LRA=20:print_format=json"
-            f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-            f":measured_LRA={measured['input_lra']}:measured_thresh={measured['input_thresh']}:linear=true")
-
-
-def parse_loudnorm(stderr: str, what: str) -> dict:
-    """The JSON block loudnorm prints at the end of a run, as floats (plus `normalization_type`)."""
-    blocks = re.findall(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
-    if not blocks:
-        raise UserError(f"{what}: ffmpeg printed no loudness measurement")
-    values = json.loads(blocks[-1])
-    return {k: (v if k == "normalization_type" else float(v)) for k, v in values.items()}
 
 
 def measure_loudness(path: Path) -> dict:
@@ -167,27 +153,43 @@ def measure_loudness(path: Path) -> dict:
 DECODE_CHECK = ("-skip_loop_filter", "all", "-skip_idct", "all", "-threads", "1")
 
 
-def decode_command(path: Path, start: float, seconds: float | None) -> list[str]:
-    """Decode a file's video and audio from `start` (ffmpeg begins at the keyframe before it) for `seconds` (None:
-    to the end), writing nothing; any error is printed."""
+def decode_command(path: Path, stream: str, start: float = 0.0, seconds: float | None = None) -> list[str]:
+    """Decode a file's video (`stream` "v") or audio ("a") from `start` (ffmpeg begins at the keyframe before it)
+    for `seconds` (None: to the end), writing nothing; any error is printed."""
     span = ("-ss", f"{start:.3f}", *(("-t", f"{seconds:.3f}") if seconds is not None else ()))
-    return ffmpeg(*DECODE_CHECK, *span, "-i", path, "-f", "null", "-")
+    return ffmpeg(*DECODE_CHECK, *span, "-i", path, "-map", f"0:{stream}:0", "-f", "null", "-")
 
 
-def decode_errors(path: Path, seconds: float, parts: int) -> list[str]:
-    """Every error ffmpeg reports decoding the whole file (`seconds` long), in `parts` consecutive stretches decoded
-    at once, one per core (a single decoder's frame threads took 70 % more core time for a smaller speed-up). Each
-    stretch starts at a keyframe at or before where the one before it ends, so together they cover every frame."""
+def decode_errors(commands: list[list[str]], parallel: int) -> list[list[str]]:
+    """Run decode commands `parallel` at a time (one per core: a single decoder's frame threads took 70 % more core
+    time for a smaller speed-up); each command's error lines, in order."""
     require_tool("ffmpeg")
-    cuts = [seconds * k / parts for k in range(parts)]
-    spans = [(start, end - start) for start, end in zip(cuts, cuts[1:])] + [(cuts[-1], None)]
-    procs = [subprocess.Popen(decode_command(path, start, length), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True) for start, length in spans]
-    errors = []
-    for proc in procs:
-        lines = [line for line in proc.communicate()[1].splitlines() if line.strip()]
-        errors += lines or ([f"ffmpeg exit {proc.returncode}"] if proc.returncode else [])
-    return errors
+
+    def errors(cmd: list[str]) -> list[str]:
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        lines = [line for line in proc.stderr.splitlines() if line.strip()]
+        return lines or ([f"ffmpeg exit {proc.returncode}"] if proc.returncode else [])
+
+    with ThreadPoolExecutor(parallel) as pool:
+        return list(pool.map(errors, commands))
+
+
+def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
+    """A digest of each stretch [cuts[k], cuts[k + 1]) of a file's video packets (by presentation time, the last to
+    the end), with the stream's codec setup: two stretches with the same digest decode alike. One demuxing pass, no
+    decoding (ffmpeg's framemd5 of the packets, copied)."""
+    lines = run_tool(ffmpeg("-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framemd5", "-"),
+                     f"{rel(path)}: video packets").stdout.splitlines()
+    setup = [line for line in lines if line.startswith("#")]          # time base, codec, size, extradata
+    base = Fraction(next(line.split(":", 1)[1].strip() for line in setup if line.startswith("#tb")))
+    packets = [line for line in lines if line and not line.startswith("#")]
+    times = [int(line.split(",")[2]) * base for line in packets]
+    first = min(times, default=0)         # the stream's start delay (B-frames): the cuts are from its first frame
+    stretches = [hashlib.sha256("\n".join(setup).encode()) for _ in cuts]
+    for line, pts in zip(packets, times):
+        k = max(bisect.bisect_right(cuts, float(pts - first) + 1e-6) - 1, 0)
+        stretches[k].update(line.encode())
+    return [h.hexdigest() for h in stretches]
 
 
 # --- running -----------------------------------------------------------------------------------------------------

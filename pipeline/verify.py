@@ -28,14 +28,15 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserError, machine_faults
-from core.files import file_digest, read_json, write_json
+from core.files import read_json, write_json
 from core.paths import BUILD, NARRATION_DIR, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline.assemble import (DUCK_HOLD, FILM, LEVEL_WINDOW, Placement, level_db, read_layout, speech_windows,
                                window_levels)
 from pipeline.captions import SRT, VTT, Cue, read_srt
-from pipeline.ffmpeg import ANALYSIS_RATE, decode_errors, decode_mono, measure_loudness, probe
+from pipeline.ffmpeg import (ANALYSIS_RATE, decode_command, decode_errors, decode_mono, measure_loudness, probe,
+                             stretch_digests)
 from pipeline.metadata import THUMBNAIL, YOUTUBE_MD, Chapter, chapter_problems, read_chapters
 
 REPORT = BUILD / "report.json"
@@ -333,19 +334,32 @@ def cue_timing_problems(cues: list[Cue], words: list[dict], seg_id: str, start: 
 
 # --- decoding ---------------------------------------------------------------------------------------------------------
 
-def decode_check(film: Path, seconds: float, report_path: Path) -> dict:
-    """The decoder's errors over the whole film: {"sha256" of the film, "count", "errors" (the first few)}. The
-    answer for these exact bytes is kept in the report, so verifying an unchanged film again (`just verify` after
-    `just render`) skips the decoding, most of verification's work (13-17 core-seconds for 4 minutes at 1080p)."""
-    digest = file_digest(film)
+def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path,
+                 audio: bool = True) -> dict:
+    """The decoder's errors over the whole film (`seconds` long), decoded stretch by stretch: a segment each (it
+    begins with a keyframe) and the tail, each named by the digest of its packets. A stretch the report of an
+    earlier film already holds (an unchanged segment) is not decoded again, so after a one-segment edit only that
+    segment is, and `just verify` after `just render` decodes no picture at all. The audio, mixed anew for every
+    film, is decoded whole (when it has any).
+    Returns {"stretches": {digest: {count, errors}}, "decoded", "count", "errors"}."""
+    total = sum(p.seconds for p in placements)
+    cuts = [p.start for p in placements] + ([total] if seconds - total > 1e-3 else [])    # (and the tail)
+    digests = stretch_digests(film, cuts)
     try:
-        earlier = read_json(report_path).get("decoding") if Path(report_path).exists() else None
+        earlier = read_json(report_path).get("decoding", {}).get("stretches", {}) if Path(report_path).exists() else {}
     except UserError:
-        earlier = None          # an unreadable report is rewritten below
-    if earlier and earlier.get("sha256") == digest:
-        return earlier
-    errors = decode_errors(film, seconds, os.cpu_count() or 1)
-    return {"sha256": digest, "count": len(errors), "errors": errors[:DECODE_ERRORS_KEPT]}
+        earlier = {}            # an unreadable report is rewritten below
+    todo = [k for k, digest in enumerate(digests) if digest not in earlier]
+    ends = [*cuts[1:], seconds]
+    found = decode_errors([decode_command(film, "v", cuts[k], ends[k] - cuts[k] if k < len(cuts) - 1 else None)
+                           for k in todo] + [decode_command(film, "a")] * audio, os.cpu_count() or 1)
+    sound = found.pop() if audio else []
+    stretches = {**{d: earlier[d] for d in digests if d in earlier},
+                 **{digests[k]: {"count": len(e), "errors": e[:DECODE_ERRORS_KEPT]} for k, e in zip(todo, found)}}
+    errors = [e for d in digests for e in stretches[d]["errors"]] + sound
+    count = sum(stretches[d]["count"] for d in digests) + len(sound)
+    return {"stretches": {d: stretches[d] for d in digests}, "decoded": len(todo), "count": count,
+            "errors": errors[:DECODE_ERRORS_KEPT]}
 
 
 # --- the whole film ---------------------------------------------------------------------------------------------------
@@ -411,7 +425,7 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
         problems.append(f"{rel(film)}: audio lasts {audio['duration']:.3f} s, video {video['duration']:.3f} s "
                         f"(A/V drift {sync_error:.3f} s > one frame)")
     with ThreadPoolExecutor(2) as pool:         # decoding, the loudness meter and listening share the cores
-        decoding = pool.submit(decode_check, film, length, report_path)
+        decoding = pool.submit(decode_check, film, segments_expected, length, report_path, audio is not None)
         loudness = pool.submit(measure_loudness, film) if audio else None
         sound, content, heard = (sound_problems(film, segments_expected, timings, narration_dir, settings, storyboard)
                                  if audio else ([], {}, {}))

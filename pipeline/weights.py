@@ -10,8 +10,6 @@ import base64
 import pickle
 from pathlib import Path
 
-import torch
-
 from core.errors import UserError
 from core.paths import rel
 
@@ -21,6 +19,7 @@ SPEC_CONFIG = ("hidden", "groups", "expansion", "h_cycles", "l_cycles")   # what
 
 def read_checkpoint(checkpoint: Path) -> dict:
     """A checkpoint's {kind, state_dict, config}, with one-line errors naming the file."""
+    import torch            # here, not above: a run whose page is up to date never pays its import (1-2 s)
     checkpoint = Path(checkpoint)
     try:
         saved = torch.load(checkpoint, weights_only=True)
@@ -33,8 +32,9 @@ def read_checkpoint(checkpoint: Path) -> dict:
     return saved
 
 
-def tensor_spec(t: torch.Tensor) -> dict:
-    data = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
+def tensor_spec(t) -> dict:
+    """A torch tensor as {shape, data: base64 of little-endian float32}."""
+    data = t.detach().float().contiguous().numpy().astype("<f4").tobytes()
     return {"shape": list(t.shape), "data": base64.b64encode(data).decode("ascii")}
 
 

@@ -23,7 +23,6 @@ from core.storyboard import load_storyboard
 from pipeline import render, verify
 from pipeline.assemble import Placement
 from pipeline.common import made_once
-from pipeline.ffmpeg import decode_errors
 
 FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
 
@@ -58,14 +57,29 @@ def test_a_cache_entry_with_flipped_bytes_is_rebuilt_though_size_and_mtime_are_k
     assert len(made) == 2 and entry.read_bytes() == b"a clip " * 1000
 
 
-# --- the film decoded in full ------------------------------------------------------------------------------------
+# --- the film decoded in full, a segment at a time ------------------------------------------------------------
+
+SEGMENTS = [Placement("01-title", 0.0, 2.0), Placement("02-hook", 2.0, 2.0), Placement("03-task", 4.0, 2.0)]
+
+
+def joined(clips: list[Path], out: Path) -> Path:
+    """A film as the film stage joins one: segment clips, each starting on a keyframe, by stream copy."""
+    listing = out.with_suffix(".txt")
+    listing.write_text("".join(f"file '{c}'\n" for c in clips))
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listing, "-c", "copy", out],
+                   check=True)
+    return out
+
 
 @pytest.fixture(scope="module")
 def film(tmp_path_factory) -> Path:
-    """A 6 s clip in CAVLC (x264 ultrafast), in which ffmpeg reports nearly every damaged block (19 of 20 flips of
-    64 bytes). In CABAC, as the film is encoded, it notices only about half (8 of 20 at superfast, 11 at fast):
-    which is why cache entries are sealed by their digest, and decoding is the second check, not the only one."""
-    return clip(tmp_path_factory.mktemp("decode") / "film.mp4", 6.0, width=640, height=360, preset="ultrafast")
+    """6 s in three segments of 2 s, in CAVLC (x264 ultrafast), in which ffmpeg reports nearly every damaged block
+    (19 of 20 flips of 64 bytes). In CABAC, as the film is encoded, it notices only about half (8 of 20 at
+    superfast, 11 at fast): which is why cache entries are sealed by their digest, and decoding is the second
+    check, not the only one."""
+    d = tmp_path_factory.mktemp("decode")
+    return joined([clip(d / f"{i}.mp4", 2.0, width=640, height=360, preset="ultrafast") for i in range(3)],
+                  d / "film.mp4")
 
 
 def damaged(film: Path, out: Path, where: float) -> Path:
@@ -76,27 +90,38 @@ def damaged(film: Path, out: Path, where: float) -> Path:
     return out
 
 
-def test_a_clean_film_decodes_without_errors(film):
-    assert decode_errors(film, 6.0, 2) == []
+def check(path: Path, report: Path) -> dict:
+    return verify.decode_check(path, SEGMENTS, 6.0, report, audio=False)
 
 
-@pytest.mark.parametrize("where", [0.1, 0.5, 0.95])
-def test_damage_anywhere_in_the_film_is_found_by_the_stretches_decoded_side_by_side(film, tmp_path, where):
+def test_a_clean_film_decodes_without_errors_a_segment_at_a_time(film, tmp_path):
+    found = check(film, tmp_path / "report.json")
+    assert found["count"] == 0 and found["decoded"] == 3 and len(found["stretches"]) == 3
+
+
+@pytest.mark.parametrize("where", [0.15, 0.5, 0.85])       # one in each segment
+def test_damage_in_any_segment_is_found(film, tmp_path, where):
     bad = damaged(film, tmp_path / "bad.mp4", where)
-    assert decode_errors(bad, 6.0, 1), "the damage must be one the decoder sees at all"
-    assert decode_errors(bad, 6.0, 3)
-
-
-def test_verification_reports_decode_errors_and_keeps_the_answer_for_these_bytes(film, tmp_path, monkeypatch):
-    bad = damaged(film, tmp_path / "bad.mp4", 0.5)
-    report = tmp_path / "report.json"
-    found = verify.decode_check(bad, 6.0, report)
+    found = check(bad, tmp_path / "report.json")
     assert found["count"] > 0 and found["errors"]
-    report.write_text(json.dumps({"decoding": found}))
-    monkeypatch.setattr(verify, "decode_errors", lambda *args: pytest.fail("decoded the same bytes again"))
-    assert verify.decode_check(bad, 6.0, report) == found
-    monkeypatch.undo()
-    assert verify.decode_check(film, 6.0, report)["count"] == 0          # other bytes: decoded afresh
+
+
+def test_verification_decodes_only_the_segments_it_has_not_seen(film, tmp_path):
+    """The report keeps each segment's answer under the digest of its packets: the same bytes again decode
+    nothing, and a film with one segment changed decodes that segment only."""
+    report = tmp_path / "report.json"
+    first = check(film, report)
+    report.write_text(json.dumps({"decoding": first}))
+    assert check(film, report) == {**first, "decoded": 0}
+    d = tmp_path / "edit"
+    d.mkdir()
+    other = clip(d / "new.mp4", 2.0, width=640, height=360, preset="ultrafast", color="navy")
+    originals = sorted(film.parent.glob("[0-9].mp4"))
+    edited = check(joined([originals[0], other, originals[2]], d / "edited.mp4"), report)
+    assert edited["decoded"] == 1 and edited["count"] == 0
+    assert list(edited["stretches"])[::2] == list(first["stretches"])[::2]
+    bad = damaged(film, tmp_path / "bad.mp4", 0.5)
+    assert check(bad, report)["count"] > 0          # damaged bytes are other bytes: decoded afresh
 
 
 def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
@@ -104,7 +129,7 @@ def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
 
     def problems(path: Path) -> list[str]:
         try:
-            verify.verify(path, [Placement("01-title", 0.0, 6.0)], {"segments": []}, [], [], settings,
+            verify.verify(path, SEGMENTS, {"segments": []}, [], [], settings,
                           report_path=tmp_path / f"{path.stem}.json")
         except verify.VerifyError as err:
             return err.problems
