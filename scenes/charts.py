@@ -26,7 +26,7 @@ class LineChart(VGroup):
         self.y_axis = Line(self.point(0, self.y_min), self.point(0, self.y_max), **axis)
         self.add(self.x_axis, self.y_axis)
         for v in y_ticks:
-            grid = Line(self.point(0, v), self.point(x_max, v), stroke_color=PALETTE.panel_edge, stroke_width=1)
+            grid = Line(self.point(0, v), self.point(x_max, v), stroke_color=PALETTE.track, stroke_width=1)
             self.add(grid, text(y_format(v), SIZE.small, PALETTE.muted).next_to(self.point(0, v), LEFT, buff=0.15))
         for v in x_ticks:
             self.add(text(f"{v:g}", SIZE.small, PALETTE.muted).next_to(self.point(v, self.y_min), DOWN, buff=0.15))

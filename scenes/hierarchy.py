@@ -19,9 +19,10 @@ from core.recordings import citation
 from scenes.charts import bar_chart, grow_bars, log_scale, run_rings
 from scenes.icons import Door, brain, red_cross
 from scenes.panel import ACTIONS, SUBGOALS, HrmPanel, ProbBars, token
-from scenes.segment import SHOWCASE, SegmentScene, settle
+from scenes.segment import SHOWCASE, SegmentScene, behind, settle
 from scenes.style import CONTENT_TOP, CONTENT_BOTTOM, FRAME_W, MOTION, PALETTE, SIZE, mono, pct, text
-from scenes.track import WorldTrack
+from scenes.task import trained_end
+from scenes.track import WorldTrack, mini_track
 
 PANEL_X = -2.1   # the Planner/Doer diagram of segments 11-13: panel over the row on the left, a text column right
 CELL = 0.85      # the diagram's cells: the smallest at which a carried key (0.7 of its size) is still 24 px tall
@@ -37,12 +38,6 @@ def count_label(n: float) -> str:
         if n >= size:
             return f"{n / size:g}{suffix}"
     return f"{int(n):,}"
-
-
-def tilt_key(track: WorldTrack) -> None:
-    """Stand a small track's key on its corner to fill its cell: lying flat, a key narrow enough for a cell under
-    0.83 is less than 24 px tall (and 0.7 of that once carried). Thinner strokes keep it a key, not a blot."""
-    track.key.set_stroke(width=3.5).rotate(PI / 4).scale_to_fit_height(track.cells[0].height * 0.92)
 
 
 def bolt(size: float = 0.6, color: str | None = None) -> Polygon:
@@ -200,9 +195,17 @@ class WhyHierarchy(SegmentScene):
     def body(self):
         pic = Levels()
         top, bottom = pic.top, pic.bottom
+        card, (task_door, task_words) = pic.task
+        ended, board = trained_end(self)
+        door = board.track.door
+        board.track.remove(door)
+        self.add(ended, door)                                               # 09's last frame
 
-        # The task, and the two ways of holding it
-        self.play_until(self.cue("hierarchy") + 0.4, FadeIn(pic.task, shift=DOWN * 0.2),
+        # "Why build a hierarchy?": the trained run gives way; its door, the task, becomes the task card's
+        self.play_until(self.cue("hierarchy"), FadeOut(ended), FadeTransform(door, task_door),
+                        FadeIn(VGroup(card, task_words), rate_func=behind))
+        # ...and the two ways of holding it
+        self.play_until(self.cue("hierarchy") + 0.6,
                         FadeIn(VGroup(pic.one_box, pic.one_brain, top.box, top.brain, bottom.box, bottom.brain,
                                       pic.captions)),
                         LaggedStart(*[GrowArrow(f) for f in pic.forks], lag_ratio=0.3))
@@ -635,7 +638,7 @@ class SizeComparison(SegmentScene):
         for exponent in range(10):
             x = x0 + scale(10 ** exponent)
             if exponent % 3 == 0:
-                axis.add(Line([x, bottom, 0], [x, top, 0], stroke_color=PALETTE.panel_edge, stroke_width=2),
+                axis.add(Line([x, bottom, 0], [x, top, 0], stroke_color=PALETTE.track, stroke_width=2),
                          text({0: "1", 3: "1k", 6: "1M", 9: "1B"}[exponent], SIZE.small, PALETTE.muted)
                          .next_to([x, bottom, 0], DOWN, buff=0.15))
             else:
@@ -654,7 +657,7 @@ class Tradeoff(SegmentScene):
     def body(self):
         pivot = np.array([0, -1.6, 0])
         fulcrum = Polygon(pivot, pivot + [-0.7, -1.0, 0], pivot + [0.7, -1.0, 0], stroke_width=0,
-                          fill_color=PALETTE.panel_edge, fill_opacity=1)
+                          fill_color=PALETTE.track, fill_opacity=1)   # quiet in both themes
         plank = RoundedRectangle(width=11.4, height=0.16, corner_radius=0.08, stroke_width=0,
                                  fill_color=PALETTE.muted, fill_opacity=1).move_to(pivot + UP * 0.08)
         small, episode_track = self.small_model()
@@ -690,11 +693,9 @@ class Tradeoff(SegmentScene):
         return np.array([0, -dx * math.sin(self.tilt), 0])
 
     def small_model(self) -> tuple[VGroup, WorldTrack]:
-        """The small model's card: its name over its one task, the row (its key on end, to be seen at this size)."""
+        """The small model's card: its name over its one task, the row."""
         name = text("small model", SIZE.label, PALETTE.planner)
-        track = WorldTrack(self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)["layout"], cell=0.34,
-                           numbers=False, chip=False)
-        tilt_key(track)
+        track = mini_track(self.rec.showcase(self.rec.snapshot("final"), SHOWCASE)["layout"], 0.34)
         content = VGroup(name, track).arrange(DOWN, buff=0.35)
         card = RoundedRectangle(width=content.width + 0.6, height=content.height + 0.7, corner_radius=0.25,
                                 stroke_color=PALETTE.planner, stroke_width=4, fill_color=PALETTE.panel,
@@ -817,7 +818,10 @@ class TrmEvolution(SegmentScene):
 
     @staticmethod
     def run_round(dot: Dot, path: Arc) -> None:
-        """Keep `dot` running round `path` (one lap a second) until its updater is cleared."""
+        """Keep `dot` running round `path` (one lap a second) until its updater is cleared. With reduced motion it
+        waits at the loop's start: travel is what reduced motion takes away."""
+        if MOTION.reduced:
+            return
         state = {"t": 0.0}
 
         def run(mob, dt):

@@ -13,15 +13,14 @@ from manim import (DOWN, LEFT, PI, RIGHT, UP, ArcBetweenPoints, Arrow, Create, D
 from scenes.charts import LineChart
 from scenes.icons import brain, mystery_box, split_lid, swing_open
 from scenes.panel import planner_doer
-from scenes.segment import QUICK, SHOWCASE, SegmentScene, settle
+from scenes.segment import QUICK, SHOWCASE, SegmentScene, drop, settle
 from scenes.style import MOTION, PALETTE, SIZE, switch, text
-from scenes.task import Replay, corner_counter, drop
-from scenes.track import DemoCard, WorldTrack, mini_track
+from scenes.track import DemoCard, Replay, WorldTrack, corner_counter, mini_track
 
 BOX_AT = DOWN * 0.2       # the black box keeps one size and place from 03 to 04
 DECK_AT = LEFT * 4.7 + BOX_AT
 MODEL_AT = RIGHT * 4.75 + BOX_AT
-CARD_CELL = 0.28          # the smallest card whose key is still legible (24 px)
+CARD_CELL = 0.28          # small cards, their icons still 24 px tall (WorldTrack sizes them)
 
 
 # --- Shared pictures ------------------------------------------------------------------------------------------------
@@ -40,14 +39,6 @@ def veiled(content: VGroup, color: str, width: float, height: float) -> VGroup:
 def light(card: VGroup) -> list:
     frame, _, veil = card
     return [FadeOut(veil), frame.animate.set_stroke(card.tint, 4)]
-
-
-def legible(track: WorldTrack) -> WorldTrack:
-    """A small track with its key and agent enlarged, as on a DemoCard: at this size the key would fall under the
-    smallest legible icon, and its fixed stroke width would blot it out."""
-    track.key.set_stroke(width=3.5).scale(2.2)
-    track.agent.scale(1.3)
-    return track
 
 
 class OrbitingMarks(VGroup):
@@ -232,37 +223,66 @@ class OpenTheBox(SegmentScene):
             self.play_until(self.length - 0.1, FadeIn(clean.solved_mark(), scale=0.6))
 
 
+class TopicCards(VGroup):
+    """Segment 05's picture: a card for each part to come (the task's row, the Planner/Doer icon, the training
+    curve), each dimmed under a veil until the voice names it, its name under it. `finished()` gives the look 05 ends
+    on, for 06 to open on. Parts: .cards (task, model, training), .names, .row, .model, .chart (and, finished, .drawn:
+    the curve and its dot)."""
+
+    def __init__(self, rec):
+        super().__init__()
+        w, h = 3.7, 3.0
+        self.row = mini_track(rec.dataset["showcase"][SHOWCASE]["layout"], 0.33)
+        self.model = planner_doer()
+        self.curve = rec.curves["hrm"]
+        self.chart = LineChart(self.curve[-1]["epoch"], width=2.8, height=1.5)
+        self.cards = VGroup(*[veiled(content, tint, w, h) for content, tint in (
+            (self.row, PALETTE.key), (self.model, PALETTE.planner), (self.chart, PALETTE.success))])
+        self.cards.arrange(RIGHT, buff=0.45).move_to(UP * 0.35)
+        self.names = VGroup(*[text(s, SIZE.label, PALETTE.muted).next_to(card, DOWN, buff=0.3) for s, card in
+                              zip(("The task", "The model", "Training"), self.cards)])
+        self.add(self.cards, self.names)
+
+    def light(self, i: int) -> list:
+        """Card i's veil lifts and its outline and name take its colour."""
+        return [*light(self.cards[i]), self.names[i].animate.set_color(self.cards[i].tint)]
+
+    def growth(self) -> list:
+        """The measured held-out curve drawn left to right."""
+        return self.chart.grow("hrm", [r["epoch"] for r in self.curve], [r["heldout_success"] for r in self.curve],
+                               PALETTE.success)
+
+    def epoch_dot(self, at_end: bool = False):
+        row = self.curve[-1 if at_end else 0]
+        return self.chart.marker(row["epoch"], row["heldout_success"], PALETTE.text)
+
+    def finished(self) -> "TopicCards":
+        """Every card lit, the curve drawn, the epoch dot at its end: how segment 05 ends."""
+        for i in range(len(self.cards)):
+            settle(*self.light(i))
+        settle(*self.growth())
+        self.drawn = VGroup(self.chart.series["hrm"], self.epoch_dot(at_end=True))
+        return self.add(self.drawn)
+
+
 class Preview(SegmentScene):
     """Three topic cards light up as named: the task, the hierarchical model, the training replayed."""
     segment = "05-preview"
 
     def body(self):
-        w, h = 3.7, 3.0
-        task_icon = legible(mini_track(self.rec.dataset["showcase"][SHOWCASE]["layout"], 0.33))
-        task_card = veiled(task_icon, PALETTE.key, w, h)
-        model_icon = planner_doer()
-        model_card = veiled(model_icon, PALETTE.planner, w, h)
-        curve = self.rec.curves["hrm"]
-        chart = LineChart(curve[-1]["epoch"], width=2.8, height=1.5)
-        chart_card = veiled(chart, PALETTE.success, w, h)
-        cards = VGroup(task_card, model_card, chart_card).arrange(RIGHT, buff=0.45).move_to(UP * 0.35)
-        names = VGroup(*[text(s, SIZE.label, PALETTE.muted).next_to(card, DOWN, buff=0.3) for s, card in
-                         zip(("The task", "The model", "Training"), cards)])
-        growth = chart.grow("hrm", [r["epoch"] for r in curve], [r["heldout_success"] for r in curve],
-                            PALETTE.success)
+        topics = TopicCards(self.rec)
+        cards, names = topics.cards, topics.names
 
         self.play_until(self.cue("first"), LaggedStart(*[FadeIn(c, shift=UP * 0.2) for c in cards], lag_ratio=0.2),
                         FadeIn(names))
         # Each card lights up as the voice names it
-        for card, name, named_at in zip(cards[:2], names, (self.cue("task"), self.cue("hierarchical"))):
-            self.play_until(named_at + 0.4, *light(card), name.animate.set_color(card.tint))
+        for i, named_at in enumerate((self.cue("task"), self.cue("hierarchical"))):
+            self.play_until(named_at + 0.4, *topics.light(i))
         # "that learns it": a sub-goal travels down from the Planner to the Doer
-        arrow = model_icon.arrow
+        arrow = topics.model.arrow
         subgoal = Dot(arrow.get_start(), radius=0.1, color=PALETTE.planner)
         self.play_until(self.cue("learns") + 0.5, MoveAlongPath(subgoal, Line(arrow.get_start(), arrow.get_end())))
-        self.play_until(self.cue("training") + 0.4, *light(chart_card), names[2].animate.set_color(PALETTE.success),
-                        FadeOut(subgoal))
-        self.play_until(self.cue("replayed"), *growth)
+        self.play_until(self.cue("training") + 0.4, *topics.light(2), FadeOut(subgoal))
+        self.play_until(self.cue("replayed"), *topics.growth())
         # "replayed from the recordings": the current-epoch dot runs along the measured curve
-        dot = chart.marker(0, curve[0]["heldout_success"], PALETTE.text)
-        self.play_until(self.cue("recordings") + 0.5, MoveAlongPath(dot, chart.series["hrm"]))
+        self.play_until(self.cue("recordings") + 0.5, MoveAlongPath(topics.epoch_dot(), topics.chart.series["hrm"]))

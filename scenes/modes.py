@@ -16,9 +16,10 @@ from manim import (DOWN, LEFT, PI, RIGHT, UP, Circle, Create, CurvedArrow, Dashe
 from scenes.charts import LineChart
 from scenes.icons import red_cross
 from scenes.panel import ACTIONS, SUBGOALS
-from scenes.segment import SegmentScene, settle
+from scenes.segment import SegmentScene, behind, drop, settle
 from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
-from scenes.track import WorldTrack, backdrop
+from scenes.track import WorldTrack, backdrop, mini_track
+from scenes.training import Lanes
 
 MIDDLE = (CONTENT_TOP + CONTENT_BOTTOM) / 2
 
@@ -221,17 +222,6 @@ class TallyGrid(VGroup):
         return [self.tiles[i].animate.set_fill(color, 0.85).set_stroke(color)]
 
 
-class SmallTrack(WorldTrack):
-    """A track small enough for six at once (no numbers, no chip) whose key stays readable: a little larger than a
-    mini track's (WorldTrack keeps it legible once carried)."""
-
-    KEY = 1.15   # a key of half a cell is 23.5 px tall at a cell of 0.58
-
-    def __init__(self, layout: list[int], cell: float):
-        super().__init__(layout, cell=cell, numbers=False, chip=False)
-        self.key.scale(self.KEY)
-
-
 class RunPills(VGroup):
     """Every run's held-out success as a pill in seed order; the run the film follows is marked 'this run'."""
 
@@ -301,8 +291,20 @@ class Walkthrough(AlongScene):
                self.cue("door"), self.cue("open")]       # when the voice names each beat
         self.lights = sorted((t, i) for i, t in enumerate(cue))
 
-        # Here is one episode, step by step: the track and card, then the seven steps, still unlit.
-        self.play(FadeIn(track), FadeIn(card), run_time=MOTION.fade * 2)
+        # 21's last frame: the lanes go but the HRM's row, which becomes this episode's track (reset to its start)
+        lanes = Lanes(self).finished()
+        hrm = lanes.by_variant["hrm"]
+        row = hrm.track
+        self.add(lanes)
+        leaving = [lane for lane in lanes.lanes if lane is not hrm] + [lanes.note, row.door, row.key, row.agent,
+                                                                        *[m for m in hrm if m is not row]]
+        self.play(*[FadeOut(m) for m in leaving],
+                  LaggedStart(*[ReplacementTransform(small, big) for small, big in zip(row.cells, track.cells)],
+                              lag_ratio=0.04),
+                  *[FadeIn(m, rate_func=behind) for m in (track.numbers, track.door, track.key, track.agent, card)],
+                  run_time=MOTION.move * 1.5)
+        drop(self, lanes)
+        # Here is one episode, step by step: the seven steps, still unlit.
         self.play_until(self.cue("violet") - 0.1, LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2)
                                                                 for r in view.step_list.rows], lag_ratio=0.12))
         self.add(view.step_list.marker)
@@ -374,7 +376,7 @@ class FreePlay(AlongScene):
         # Layout: two columns of tracks on top, each under its heading; the tally and the runs below.
         headings = [text("key on the way", SIZE.small, PALETTE.muted),
                     text("key behind the agent", SIZE.small, PALETTE.muted)]
-        tracks = [[SmallTrack(ep["layout"], self.CELL) for ep in column] for column in columns]
+        tracks = [[mini_track(ep["layout"], self.CELL) for ep in column] for column in columns]
         stacks = VGroup(*[VGroup(heading, *column).arrange(DOWN, buff=0.52, aligned_edge=LEFT)
                           for heading, column in zip(headings, tracks)]).arrange(RIGHT, buff=0.9, aligned_edge=UP)
         stacks.move_to([0, CONTENT_TOP - stacks.height / 2 - 0.1, 0])
@@ -540,12 +542,13 @@ class Metrics(SegmentScene):
         # The shortest routes take M: the dashed line the curve came down to.
         self.wait_until_time(self.cue("shortest"))
         self.play(Create(shortest), FadeIn(shortest_label, shift=UP * 0.1), run_time=MOTION.move * 1.5)
-        # ...an efficiency of P: shortest over taken, and the value as the voice says it.
-        self.wait_until_time(self.cue("ratio"))
+        # ...an efficiency of P: shortest over taken, in place as the voice says "efficiency", and the value as it
+        # says the number.
         words, value = ratio
-        self.play(FadeIn(words, shift=UP * 0.1), run_time=MOTION.move)
-        self.wait_until_time(self.cue("efficiency"))
-        self.play(FadeIn(value, scale=1.2), run_time=min(MOTION.move, self.remaining(0.1)))
+        self.wait_until_time(self.cue("ratio") - MOTION.move)
+        self.play_until(self.cue("ratio"), FadeIn(words, shift=UP * 0.1))
+        self.wait_until_time(self.cue("efficiency") - MOTION.fade)
+        self.play_until(self.cue("efficiency"), FadeIn(value, scale=1.2))
 
     def efficiency_formula(self) -> VGroup:
         """'efficiency = shortest route / steps taken' and its value, the two parts as they are shown."""

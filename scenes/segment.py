@@ -14,7 +14,7 @@ import random
 import zlib
 from pathlib import Path
 
-from manim import RIGHT, Circle, Scene, VGroup, config
+from manim import RIGHT, Circle, Scene, VGroup, config, rate_functions
 from manim.animation.animation import prepare_animation
 
 from core.context import ERROR_VAR, LAYOUT_VAR, current_context
@@ -32,6 +32,30 @@ def cut(t: float) -> float:
     return float(t >= 0.5)
 
 
+def ahead(t: float) -> float:
+    """A rate that is done in the first 40 % of its play: the old picture leaves before the new one comes."""
+    return rate_functions.smooth(min(1.0, 2.5 * t))
+
+
+def behind(t: float) -> float:
+    """A rate that starts after the first 40 % of its play."""
+    return rate_functions.smooth(max(0.0, (t - 0.4) / 0.6))
+
+
+def cut_halfway(animation):
+    """Reduced motion: the animation, and each part of a group or succession at its own time, jumps to its end
+    half-way through its time. Cutting a flash (a fade in, then out) as one would skip it whole; part by part it
+    still shows, as a blink."""
+    parts = getattr(animation, "animations", None)
+    if parts:
+        animation.rate_func = rate_functions.linear
+        for part in parts:
+            cut_halfway(part)
+    else:
+        animation.rate_func = cut
+    return animation
+
+
 def settle(*animations) -> None:
     """Put what the animations change into its end state at once, without playing them: how a segment opens on the
     frame the one before it ended on, rebuilt by the same toolkit steps that drew it there."""
@@ -39,6 +63,11 @@ def settle(*animations) -> None:
         animation = prepare_animation(animation)
         animation.begin()
         animation.finish()
+
+
+def drop(scene, mob) -> None:
+    """Remove a group and all its parts, even where an animation has split it (Scene.remove leaves split parts)."""
+    scene.remove(*mob.get_family())
 
 
 class SegmentScene(Scene):
@@ -79,7 +108,7 @@ class SegmentScene(Scene):
         name = text(self.context.part.upper(), SIZE.small, PALETTE.muted)
         name.move_to([-SAFE_X + name.width / 2, HEADER_Y, 0])
         dots = VGroup(*[Circle(0.06, stroke_width=0, fill_opacity=1,
-                               fill_color=PALETTE.text if sibling == self.segment else PALETTE.panel_edge)
+                               fill_color=PALETTE.text if sibling == self.segment else PALETTE.track)
                         for sibling in self.context.part_segments]).arrange(RIGHT, buff=0.16)
         dots.move_to([SAFE_X - dots.width / 2, HEADER_Y, 0])
         return VGroup(name, dots)
@@ -91,15 +120,39 @@ class SegmentScene(Scene):
 
     def play(self, *animations, **kwargs):
         """Reduced motion (settings `scenes.reduced_motion`): every move, bounce and fade becomes a cut half-way
-        through its time, so the timing and the story stay and the travel goes."""
+        through its time (`cut_halfway`), so the timing and the story stay and the travel goes."""
         if MOTION.reduced:
-            kwargs["rate_func"] = cut
+            kwargs.pop("rate_func", None)
+            animations = [cut_halfway(prepare_animation(a)) for a in animations]
         super().play(*animations, **kwargs)
         self.look()
 
     def wait(self, *args, **kwargs):
         self.look()
         super().wait(*args, **kwargs)
+
+    def later(self, at: float, animation) -> None:
+        """Start `animation` (a single one, not a group) at scene time `at` and let it run alongside whatever is
+        played then, across many short plays (an episode's steps, each too short to carry a fade of its own). Its
+        progress is read from the scene clock: Manim's own turn_animation_into_updater counts frame deltas, which
+        lose a frame at the start of every play and fall seconds behind over forty plays. Reduced motion cuts it
+        half-way, as `play` does."""
+        if MOTION.reduced:
+            cut_halfway(animation)
+        animation.suspend_mobject_updating = False
+        animation._setup_scene(self)
+        animation.begin()
+
+        def update(mob, dt):
+            alpha = (self.now - at) / animation.get_run_time()
+            if alpha >= 1:
+                animation.finish()
+                mob.remove_updater(update)
+            elif alpha >= 0:
+                animation.interpolate(alpha)
+
+        animation.mobject.add_updater(update)
+        self.add(animation.mobject)
 
     def look(self) -> None:
         """Check the composition of what is on screen now (when the render stage asks for it)."""

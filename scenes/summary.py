@@ -17,7 +17,7 @@ from core.recordings import citation
 from scenes.charts import LineChart, bar_chart, grow_bars, seed_row
 from scenes.icons import lightbulb, mystery_box, person, snowflake, split_lid, swing_open
 from scenes.panel import planner_doer, token
-from scenes.segment import QUICK, SHOWCASE, SegmentScene, settle
+from scenes.segment import QUICK, SHOWCASE, SegmentScene, ahead, behind, settle
 from scenes.style import PALETTE, SAFE_X, SIZE, mono, outline_flash, pct, switch, text
 from scenes.track import backdrop, mini_track
 from scenes.training import WideBubble
@@ -37,16 +37,6 @@ def subgoal_order(episode: dict) -> list[str]:
         if not order or order[-1] != step["subgoal"]:
             order.append(step["subgoal"])
     return order
-
-
-def ahead(t: float) -> float:
-    """A rate that is done in the first 40 % of its play: the old picture leaves before the new one comes."""
-    return rate_functions.smooth(min(1.0, 2.5 * t))
-
-
-def behind(t: float) -> float:
-    """A rate that starts after the first 40 % of its play."""
-    return rate_functions.smooth(max(0.0, (t - 0.4) / 0.6))
 
 
 # Segment 25
@@ -91,8 +81,9 @@ class RecapTask(SegmentScene):
         plan = PlanRecap(episode)
         track = plan.track
 
-        # "The key and door task": the row, its key lit on "key", its door on "door"
-        self.play_until(self.cue("key"), FadeIn(track, shift=UP * 0.2))
+        # "The key and door task": a new part; the cut opens on the row, its key lit on "key", its door on "door"
+        self.add(track)
+        self.wait_until_time(self.cue("key"))
         self.play_until(self.cue("door"), track.highlight(key_cell, PALETTE.key))
         self.play_until(self.cue("task") + 0.3, track.highlight(door, PALETTE.door))
         # "simple enough to watch": ten cells, one after another
@@ -370,8 +361,8 @@ class InsightChart(VGroup):
         VGroup(self.bulb, self.claim).arrange(RIGHT, buff=0.4).move_to(UP * 2.45)
         self.bars = bar_chart([seed_row(summary, "freeze_planner", "Planner frozen", PALETTE.planner, None),
                                seed_row(summary, "freeze_doer", "Doer frozen", PALETTE.doer, None),
-                               seed_row(summary, "hrm", "trained as usual", PALETTE.panel_edge, None),
-                               seed_row(summary, "no_base", "no base stage", PALETTE.panel_edge, "same steps")],
+                               seed_row(summary, "hrm", "trained as usual", PALETTE.track, None),
+                               seed_row(summary, "no_base", "no base stage", PALETTE.track, "same steps")],
                               lambda v: 4.6 * v, gap=0.32)
         for row in self.bars[2:]:   # the reference rows sit a little apart, in quiet grey
             row.shift(DOWN * 0.2)

@@ -1,124 +1,23 @@
 """Part 2, the task (segments 06-09): the row, the goal, and the recorded agent before and after training.
 
 The four segments share one track, at one size and place, and each starts from the frame the one before ended on,
-so a cut between them changes nothing on screen. The episode player `Replay`, the failure note and the corner step
-counter here also serve segments 02 and 04 (scenes/intro.py).
+so a cut between them changes nothing on screen. Segment 06 opens on segment 05's topic cards: the task's card
+gives up its row.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from manim import (DOWN, LEFT, PI, RIGHT, UP, Circle, Create, CurvedArrow, FadeIn, FadeOut, FadeTransform,
-                   GrowFromCenter, LaggedStart, Line, RoundedRectangle, Transform, Triangle, VGroup, rate_functions)
+                   LaggedStart, Line, ReplacementTransform, RoundedRectangle, Transform, Triangle, VGroup)
 
-from scenes.icons import red_cross
-from scenes.segment import SHOWCASE, SegmentScene, settle
-from scenes.style import MOTION, PALETTE, SAFE_X, SIZE, mono, pct, text
-from scenes.track import StepCounter, WorldTrack
+from scenes.intro import TopicCards
+from scenes.segment import SHOWCASE, SegmentScene, drop, settle
+from scenes.style import MOTION, PALETTE, SAFE_X, SIZE, pct, text
+from scenes.track import Replay, WorldTrack, corner_counter, settle_steps
 
 TRACK_CELL = 1.1
 TRACK_Y = -0.2        # the height of the track's cells in 06-08; 09 lifts it to make room for the runs below
-FAILED = ("pick_failed", "locked")
-
-
-# --- Shared helpers (also used by scenes/intro.py) ------------------------------------------------------------------
-
-def settle_steps(track: WorldTrack, steps: list[dict]) -> None:
-    """Put a track in the state an episode leaves it in. Only moves, the pick and the opening change the world; a
-    bump or a failed action leaves it as it was (and its animation, a flash, needs a scene to run)."""
-    for step in steps:
-        if step["event"] in ("moved", "picked", "opened"):
-            settle(track.step(step))
-
-
-def drop(scene, mob) -> None:
-    """Remove a group and all its parts, even where an animation has split it (Scene.remove leaves split parts)."""
-    scene.remove(*mob.get_family())
-
-
-def appear(scene: SegmentScene, mob, at: float, seconds: float) -> None:
-    """Fade `mob` in from scene time `at` over `seconds`, whatever plays meanwhile (an episode's steps are separate
-    animations, too short to carry a fade)."""
-    def update(m, dt):
-        m.set_opacity(min(1.0, max(0.0, (scene.now - at) / seconds)))
-        if scene.now >= at + seconds:
-            m.remove_updater(update)
-    mob.set_opacity(0)
-    mob.add_updater(update)
-    scene.add(mob)
-
-
-def inside(mob, margin: float = 0.1):
-    """Shift a mobject sideways into the safe area."""
-    mob.shift(RIGHT * max(0.0, -SAFE_X + margin - mob.get_left()[0]))
-    return mob.shift(LEFT * max(0.0, mob.get_right()[0] - SAFE_X + margin))
-
-
-def corner_counter(most: int) -> StepCounter:
-    """A step counter in the top-right corner. It keeps its left edge as it counts, so it is placed for its longest
-    count (`most`) to end where a short one would."""
-    counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
-    return counter.shift(LEFT * (text(f"{counter.label}: {most}", SIZE.label).width - counter.width))
-
-
-def failure_note(track: WorldTrack, step: dict) -> VGroup:
-    """What a red cross means, said where it appears: '✗ pick failed: no key here', above the agent's cell."""
-    if step["event"] == "pick_failed":
-        why = "it already has the key" if step["holding_key"] else "no key here"
-    else:
-        why = "no door here" if step["holding_key"] else "no key"
-    note = VGroup(red_cross(0.26), mono(step["action"], SIZE.small, PALETTE.doer),
-                  text(f"failed: {why}", SIZE.small)).arrange(RIGHT, buff=0.15)
-    return inside(note.next_to(track.cells[step["agent"]], UP, buff=0.22))
-
-
-class Replay:
-    """A recorded episode played on a track in stretches, each fitted to a moment of the narration: the telling
-    steps at a readable pace, a dull stretch faster. The counter shows the real step numbers; with `trail` every
-    step leaves a visit dot; `explain=True` puts a failure note on each failed action of a stretch (it stays about
-    a second, long enough to read, then goes with the next step, the next note or `clear_note`)."""
-
-    NOTE_TIME = 0.9
-
-    def __init__(self, scene, track: WorldTrack, episode: dict, counter: StepCounter | None = None,
-                 trail: bool = False):
-        self.scene, self.track, self.counter = scene, track, counter
-        self.steps, self.done = episode["steps"], 0
-        self.trail = VGroup() if trail else None
-        self.note, self.note_until = None, 0.0
-
-    @property
-    def left(self) -> int:
-        return len(self.steps) - self.done
-
-    def play(self, n: int, end: float, explain: bool = False, alongside: tuple = ()) -> float:
-        """Play the next n steps, the last ending at scene time `end` (`alongside` joins the first); returns the
-        time per step. Each step ends on its own mark of an even grid, so frame rounding never drifts."""
-        scene, start = self.scene, self.scene.now
-        per = (end - start) / n
-        glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
-        for k in range(1, n + 1):
-            step = self.steps[self.done]
-            self.done += 1
-            run = scene.whole_frames(start + k * per - scene.now)
-            anims = [self.track.step(step, run_time=run, rate_func=glide), *(alongside if k == 1 else ())]
-            if self.counter:
-                anims.append(self.counter.set(self.done))
-            if self.trail is not None:
-                self.trail.add(self.track.visit_dot(step["agent"]))
-                anims.append(FadeIn(self.trail[-1]))
-            if explain and step["event"] in FAILED:
-                anims += self.clear_note()
-                self.note, self.note_until = failure_note(self.track, step), scene.now + self.NOTE_TIME
-                anims.append(FadeIn(self.note))
-            elif self.note and scene.now >= self.note_until:
-                anims += self.clear_note()
-            scene.play(*anims, run_time=run)
-        return per
-
-    def clear_note(self) -> list:
-        note, self.note = self.note, None
-        return [FadeOut(note)] if note else []
 
 
 # --- The pictures that carry over from one segment to the next ------------------------------------------------------
@@ -243,15 +142,22 @@ def speed_badge(times: int) -> VGroup:
 # --- Segments -------------------------------------------------------------------------------------------------------
 
 class TaskIntro(SegmentScene):
-    """The row appears cell by cell; person, key and door arrive as the voice names them."""
+    """Segment 05's topic cards give way to the task's: its small row grows, cell by cell, into the track; person, key
+    and door arrive as the voice names them."""
     segment = "06-task-intro"
 
     def body(self):
         layout = self.rec.dataset["showcase"][SHOWCASE]["layout"]
         track = task_track(layout)
-        self.play_until(1.0, FadeIn(world_heading()))                       # "The task is simple."
+        topics = TopicCards(self.rec).finished()
+        row = topics.row
+        self.add(topics)                                                    # 05's last frame
+        # "The task is simple.": the cards go but the task's row, which waits, empty, for "row"
+        leaving = [*topics.cards[1:], *topics.names, topics.drawn, topics.cards[0][0], row.door, row.key, row.agent]
+        self.play_until(1.0, *[FadeOut(m) for m in leaving], FadeIn(world_heading()))
         self.wait_until_time(self.cue("row"))
-        self.play_until(self.cue("row") + 1.1, LaggedStart(*[GrowFromCenter(c) for c in track.cells], lag_ratio=0.15),
+        self.play_until(self.cue("row") + 1.1, LaggedStart(*[ReplacementTransform(small, big) for small, big in
+                                                             zip(row.cells, track.cells)], lag_ratio=0.15),
                         LaggedStart(*[FadeIn(n) for n in track.numbers], lag_ratio=0.15))
         self.wait_until_time(self.cue("person"))
         self.play_until(self.cue("person") + 0.5, FadeIn(track.agent, shift=DOWN * 0.3))
@@ -309,12 +215,12 @@ class Untrained(SegmentScene):
         tried = next(i for i, s in enumerate(steps) if s["event"] == "locked" and not s["holding_key"]) + 1
         slow = replay.play(tried, self.cue("door") + 0.35, explain=True)
         # The note stays through "...without the key"; then the dull rest, faster and badged, to "forty steps"
-        fast_at, done_at = self.cue("door") + 1.1, self.cue("mean_steps") + 0.3
+        fast_at, done_at = self.cue("door") + 1.1, self.cue("mean_steps")   # the count reads its total on the number
         badge = speed_badge(round(slow * replay.left / (done_at - fast_at))).next_to(board.counter, LEFT, buff=0.4)
         self.wait_until_time(fast_at - MOTION.fade)
         self.play_until(fast_at, *replay.clear_note(), FadeIn(badge))
         # "It solved 0 % of new puzzles": the held-out result fades in while the replay runs on
-        appear(self, VGroup(board.result, board.note), self.cue("solved"), 0.6)
+        self.later(self.cue("solved"), FadeIn(VGroup(board.result, board.note), run_time=0.6))
         replay.play(replay.left, done_at)
         self.play_until(self.length - 0.3, FadeOut(badge), FadeIn(board.verdict, scale=0.8))
 
@@ -347,22 +253,43 @@ class Trained(SegmentScene):
         self.runs(board.note)
 
     def runs(self, held_out_note) -> None:
-        s = self.rec.summary
-        spread = s["spread"]["hrm"]["heldout_success"]
-        strip = SeedStrip(spread["values"], s["seeds"].index(s["seed"]), width=7.0)
-        runs = text(f"{s['runs']} runs", SIZE.label).next_to(strip.zero, LEFT, buff=0.4)
-        # centred as a whole, with the axis (not the stacked dots) at a fixed height
-        VGroup(runs, strip).shift(LEFT * VGroup(runs, strip).get_x() + UP * (self.strip_y - strip.axis.get_y()))
-        mean = strip.mean_mark(spread["mean"])
-        note = self.source(f"held-out layouts · {s['runs']} runs · the film follows the median run")
+        runs = SeedRuns(self, self.strip_y)
+        strip = runs.strip
         # "...and five runs": the strip, then the dots drop in one per seed; the source line now covers them all
         self.wait_until_time(self.cue("runs") - 0.3)
-        self.play_until(self.cue("runs") + 0.3, FadeIn(strip.axis), FadeIn(strip.ends), FadeIn(runs),
-                        FadeOut(held_out_note), FadeIn(note))
+        self.play_until(self.cue("runs") + 0.3, FadeIn(strip.axis), FadeIn(strip.ends), FadeIn(runs.name),
+                        FadeOut(held_out_note), FadeIn(runs.note))
         self.play_until(self.cue("mean") - 0.1, LaggedStart(*[FadeIn(d, shift=DOWN * 0.2) for d in strip.dots],
                                                             lag_ratio=0.3))
         # "...averaged 99 %": the mean's marker under the axis
-        self.play_until(self.cue("mean") + 0.5, FadeIn(mean, shift=UP * 0.15))
+        self.play_until(self.cue("mean") + 0.5, FadeIn(runs.mean, shift=UP * 0.15))
+
+
+def trained_end(scene: SegmentScene) -> tuple[VGroup, Board]:
+    """Segment 09's last frame, rebuilt (for segment 10 to open on): the board after the trained episode, its
+    held-out source line given way to the runs', and every run of the study on its strip."""
+    board = Board(scene, AFTER)
+    ended = board.ended()
+    ended.remove(board.note)
+    return VGroup(ended, SeedRuns(scene, Trained.strip_y)), board
+
+
+class SeedRuns(VGroup):
+    """Every run of the study as a dot on a 0-100 % strip with its name on the left, centred as a whole with the axis
+    (not the stacked dots) at height y; the mean's marker and the source line for all the runs. Parts: .name,
+    .strip, .mean, .note."""
+
+    def __init__(self, scene: SegmentScene, y: float):
+        super().__init__()
+        s = scene.rec.summary
+        spread = s["spread"]["hrm"]["heldout_success"]
+        self.strip = SeedStrip(spread["values"], s["seeds"].index(s["seed"]), width=7.0)
+        self.name = text(f"{s['runs']} runs", SIZE.label).next_to(self.strip.zero, LEFT, buff=0.4)
+        row = VGroup(self.name, self.strip)
+        row.shift(LEFT * row.get_x() + UP * (y - self.strip.axis.get_y()))
+        self.mean = self.strip.mean_mark(spread["mean"])
+        self.note = scene.source(f"held-out layouts · {s['runs']} runs · the film follows the median run")
+        self.add(self.name, self.strip, self.mean, self.note)
 
 
 class SeedStrip(VGroup):

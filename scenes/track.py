@@ -2,16 +2,18 @@
 
 `WorldTrack(layout)` draws a layout; `track.step(step)` returns the animation of one recorded step (a move, a bump,
 a pick, a failed open with its red cross, the door opening), so every scene that shows the agent acting plays the
-run's own actions and nothing else.
+run's own actions and nothing else. `Replay` plays a recorded episode in stretches fitted to the narration, with a
+step counter (`corner_counter`), visit dots and a note on each failed action (`failure_note`).
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, FadeOut, Rectangle, RoundedRectangle,
+from manim import (DOWN, LEFT, PI, RIGHT, UP, AnimationGroup, Arrow, Dot, FadeIn, FadeOut, Rectangle, RoundedRectangle,
                    Succession, Transform, UpdateFromFunc, VGroup, Wiggle, rate_functions)
 
 from scenes.icons import Door, key, person, red_cross, tick
 from scenes.layout import MIN_ICON_PX, stacks_on
-from scenes.style import MOTION, PALETTE, PX, SIZE, mono, outline_flash, switch, text
+from scenes.segment import settle
+from scenes.style import MOTION, PALETTE, PX, SAFE_X, SIZE, mono, outline_flash, switch, text
 
 
 class HoldingChip(VGroup):
@@ -34,6 +36,15 @@ class HoldingChip(VGroup):
         return Transform(self, target)
 
 
+KEY_SHARE = 0.9     # the widest a key may lie in its cell's box: it never covers a neighbour
+KEY_STROKE = 10     # the key icon's stroke width at its default size
+
+
+def legible(icon, cell: float):
+    """An icon at least as tall as the smallest legible one, but never taller than its cell's box."""
+    return icon.scale_to_fit_height(min(cell * 0.9, max(icon.height, (MIN_ICON_PX + 1) * PX)))
+
+
 class WorldTrack(VGroup):
     """A row of cells. `layout` is [agent, key, door]; `cell` is the cell width in scene units."""
 
@@ -52,10 +63,11 @@ class WorldTrack(VGroup):
                                     for i, c in enumerate(self.cells)])
             self.add(self.numbers)
         agent, key_cell, door_cell = layout
-        self.door = Door(cell * 0.75).move_to(self.cells[door_cell])
-        self.key = key(cell * 0.5).move_to(self.cells[key_cell])
-        self.agent = person(cell * 0.7).move_to(self.cells[agent]).set_z_index(2)   # always above the door
+        self.door = self.sized_door().move_to(self.cells[door_cell])
+        self.key = self.sized_key().move_to(self.cells[key_cell])
+        self.agent = legible(person(cell * 0.7), cell).move_to(self.cells[agent]).set_z_index(2)   # above the door
         self.key.set_z_index(3)                                                      # carried above the head
+        self.door.set_z_index(1)   # above the cells, even those of a track being transformed into this one
         stacks_on(self.agent, self.key, self.door)   # standing on the key's cell or at the door is the story
         stacks_on(self.key, self.door)               # (and the carried key arrives at the door)
         self.add(self.door, self.key, self.agent)
@@ -64,6 +76,27 @@ class WorldTrack(VGroup):
         self.chip = HoldingChip(scale=min(1.0, cell)).next_to(self.cells, UP, buff=cell * 0.5) if chip else None
         if chip:
             self.add(self.chip)
+
+    def sized_key(self) -> VGroup:
+        """The key at this track's size, by one rule for every track: lying flat, a third of a cell high, but never
+        under the smallest legible icon nor wider than its cell's box; where a cell is too narrow for a flat key that
+        tall, it stands on its corner and fills the box. Its strokes thin with it (they are drawn for a key 0.3
+        high)."""
+        box, least = self.cell * 0.9, (MIN_ICON_PX + 1) * PX
+        icon = key(self.cell * 0.5)
+        icon.scale_to_fit_height(max(icon.height, least))
+        if icon.width > box * KEY_SHARE:
+            icon.scale_to_fit_width(box * KEY_SHARE)
+        thickness = icon.height   # of the key lying flat, for its strokes
+        if thickness < MIN_ICON_PX * PX:
+            icon.rotate(PI / 4)
+            fill = box * 0.92 / max(icon.width, icon.height)
+            icon.scale(fill)
+            thickness *= fill
+        return icon.set_stroke(width=KEY_STROKE * min(1.0, thickness / 0.3))
+
+    def sized_door(self) -> Door:
+        return legible(Door(self.cell * 0.75), self.cell)
 
     def center_of(self, i: int):
         return self.cells[i].get_center()
@@ -77,8 +110,8 @@ class WorldTrack(VGroup):
         agent, key_cell, door_cell = layout
         self.layout, self.position, self.holding, self.visits = list(layout), agent, False, {}
         self.agent.move_to(self.cells[agent]).set_opacity(1)
-        self.key.become(key(self.cell * 0.5).move_to(self.cells[key_cell]))
-        self.door.become(Door(self.cell * 0.75).move_to(self.cells[door_cell]))
+        self.key.become(self.sized_key().move_to(self.cells[key_cell]))
+        self.door.become(self.sized_door().move_to(self.cells[door_cell]))
         if self.chip:
             self.chip.become(HoldingChip(scale=min(1.0, self.cell)).move_to(self.chip))
 
@@ -173,11 +206,9 @@ class DemoCard(VGroup):
 
     def __init__(self, demo: dict, cell: float = 0.2, steps: bool = True):
         super().__init__()
-        self.track = WorldTrack(demo["layout"], cell=cell, numbers=False, chip=False)
-        # At card size the icons' fixed stroke widths would blot the key out: thinner strokes, larger icons.
-        self.track.key.set_stroke(width=3.5).scale(2.2)
-        self.track.agent.scale(1.3)
-        VGroup(self.track.agent, self.track.key).set_z_index(0)   # stacked cards must hide each other's icons
+        self.track = mini_track(demo["layout"], cell)
+        # stacked cards must hide each other's icons
+        VGroup(self.track.agent, self.track.key, self.track.door).set_z_index(0)
         self.route = route(self.track, demo["layout"], stroke=3)
         self.steps = text(f"{demo['optimal_steps']} steps", SIZE.small, PALETTE.muted)
         self.steps.next_to(self.track, DOWN, buff=cell * 0.9)
@@ -187,20 +218,85 @@ class DemoCard(VGroup):
 
 
 
-def play_episode(scene, track: WorldTrack, episode: dict, end: float, counter: StepCounter | None = None,
-                 max_step_time: float = MOTION.step, trail: bool = False) -> VGroup:
-    """Replay a recorded episode so that it ends by time `end` (scene time); steps speed up to fit.
-    With `trail`, every step leaves a visit dot under the cell it started from; the dots are returned."""
-    dots = VGroup()
-    steps = episode["steps"]
-    per = scene.whole_frames(min(max_step_time, (end - scene.now) / max(1, len(steps))))
-    glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
-    for i, s in enumerate(steps, 1):
-        anims = [track.step(s, run_time=per, rate_func=glide)]
-        if counter:
-            anims.append(counter.set(i))
-        if trail:
-            dots.add(track.visit_dot(s["agent"]))
-            anims.append(FadeIn(dots[-1], run_time=per))
-        scene.play(*anims, run_time=per)
-    return dots
+FAILED = ("pick_failed", "locked")   # the events of an action that bounces off
+
+
+def settle_steps(track: WorldTrack, steps: list[dict]) -> None:
+    """Put a track in the state an episode leaves it in. Only moves, the pick and the opening change the world; a
+    bump or a failed action leaves it as it was (and its animation, a flash, needs a scene to run)."""
+    for step in steps:
+        if step["event"] in ("moved", "picked", "opened"):
+            settle(track.step(step))
+
+
+def inside(mob, margin: float = 0.1):
+    """Shift a mobject sideways into the safe area."""
+    mob.shift(RIGHT * max(0.0, -SAFE_X + margin - mob.get_left()[0]))
+    return mob.shift(LEFT * max(0.0, mob.get_right()[0] - SAFE_X + margin))
+
+
+def corner_counter(most: int) -> StepCounter:
+    """A step counter in the top-right corner. It keeps its left edge as it counts, so it is placed for its longest
+    count (`most`) to end where a short one would."""
+    counter = StepCounter().to_corner(UP + RIGHT, buff=0.9).shift(DOWN * 0.3)
+    return counter.shift(LEFT * (text(f"{counter.label}: {most}", SIZE.label).width - counter.width))
+
+
+def failure_note(track: WorldTrack, step: dict) -> VGroup:
+    """What a red cross means, said where it appears: '✗ pick failed: no key here', above the agent's cell."""
+    if step["event"] == "pick_failed":
+        why = "it already has the key" if step["holding_key"] else "no key here"
+    else:
+        why = "no door here" if step["holding_key"] else "no key"
+    note = VGroup(red_cross(0.26), mono(step["action"], SIZE.small, PALETTE.doer),
+                  text(f"failed: {why}", SIZE.small)).arrange(RIGHT, buff=0.15)
+    return inside(note.next_to(track.cells[step["agent"]], UP, buff=0.22))
+
+
+class Replay:
+    """A recorded episode played on a track in stretches, each fitted to a moment of the narration: the telling
+    steps at a readable pace, a dull stretch faster. The counter shows the real step numbers; with `trail` every
+    step leaves a visit dot; `explain=True` puts a failure note on each failed action of a stretch (it stays about
+    a second, long enough to read, then goes with the next step, the next note or `clear_note`)."""
+
+    NOTE_TIME = 0.9
+
+    def __init__(self, scene, track: WorldTrack, episode: dict, counter: StepCounter | None = None,
+                 trail: bool = False):
+        self.scene, self.track, self.counter = scene, track, counter
+        self.steps, self.done = episode["steps"], 0
+        self.trail = VGroup() if trail else None
+        self.note, self.note_until = None, 0.0
+
+    @property
+    def left(self) -> int:
+        return len(self.steps) - self.done
+
+    def play(self, n: int, end: float, explain: bool = False, alongside: tuple = ()) -> float:
+        """Play the next n steps, the last ending at scene time `end` (`alongside` joins the first); returns the
+        time per step. Each step ends on its own mark of an even grid, so frame rounding never drifts."""
+        scene, start = self.scene, self.scene.now
+        per = (end - start) / n
+        glide = rate_functions.linear if per < MOTION.step * 0.75 else rate_functions.smooth
+        for k in range(1, n + 1):
+            step = self.steps[self.done]
+            self.done += 1
+            run = scene.whole_frames(start + k * per - scene.now)
+            anims = [self.track.step(step, run_time=run, rate_func=glide), *(alongside if k == 1 else ())]
+            if self.counter:
+                anims.append(self.counter.set(self.done))
+            if self.trail is not None:
+                self.trail.add(self.track.visit_dot(step["agent"]))
+                anims.append(FadeIn(self.trail[-1]))
+            if explain and step["event"] in FAILED:
+                anims += self.clear_note()
+                self.note, self.note_until = failure_note(self.track, step), scene.now + self.NOTE_TIME
+                anims.append(FadeIn(self.note))
+            elif self.note and scene.now >= self.note_until:
+                anims += self.clear_note()
+            scene.play(*anims, run_time=run)
+        return per
+
+    def clear_note(self) -> list:
+        note, self.note = self.note, None
+        return [FadeOut(note)] if note else []

@@ -7,31 +7,23 @@ read from the recording.
 from __future__ import annotations
 
 from manim import (DOWN, LEFT, PI, RIGHT, UP, AnimationGroup, Arrow, Circle, Create, Dot, FadeIn, FadeOut,
-                   FadeTransform, GrowFromEdge, LaggedStart, Line, ManimColor, Rectangle, RoundedRectangle,
-                   ShowPassingFlash, Succession, Transform, UpdateFromAlphaFunc, VGroup, VMobject, Wait,
-                   interpolate_color, rate_functions)
+                   FadeTransform, GrowFromEdge, LaggedStart, Line, ManimColor, Rectangle, ReplacementTransform,
+                   RoundedRectangle, ShowPassingFlash, Succession, Transform, UpdateFromAlphaFunc, VGroup, VMobject,
+                   Wait, interpolate_color, rate_functions)
 
 from scenes.charts import LineChart
 from scenes.icons import red_cross, tick
 from scenes.panel import ACTIONS, SUBGOALS, Module, ProbBars, token
-from scenes.segment import SHOWCASE, SegmentScene
-from scenes.style import CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, pct, switch, text
-from scenes.track import WorldTrack, backdrop, mini_track, route
+from scenes.segment import SHOWCASE, SegmentScene, behind, cut, drop, settle
+from scenes.style import (CONTENT_BOTTOM, CONTENT_TOP, MOTION, PALETTE, SAFE_X, SIZE, mono, outline_flash, pct,
+                          switch, text)
+from scenes.track import DemoCard, WorldTrack, mini_track, route, settle_steps
 
 # --- Helpers shared by the part (candidates for the toolkit) --------------------------------------------------------
 
-CARD_CELL = 0.58            # the smallest cell whose key, as wide as the cell allows, is 24 px tall (legible_key)
+CARD_CELL = 0.58            # the smallest cell whose key lies flat and is 24 px tall (WorldTrack.sized_key)
 HANDOFF = (-1.65, -1.65)    # where 17 leaves its real demonstration's track and 18 picks it up as a card
 TRACK_20 = (0.0, -1.3, 0.9)  # 20's track (x, y, cell): 21 starts from it
-
-
-def legible_key(track: WorldTrack, share: float = 0.9) -> WorldTrack:
-    """Redraw the track's key as wide as `share` of a cell, strokes thinned to match. The icon's default, a third of
-    a cell high, is under the 24 px limit on cells below 0.6 (and its carried copy below 0.85); as wide as its cell
-    is the largest a key can be without covering a neighbour."""
-    width = share * track.cells[0].width
-    track.key.scale_to_fit_width(width).set_stroke(width=14 * width)   # the default: stroke 10 on a 0.69 wide key
-    return track
 
 
 def handoff_demo(rec) -> dict:
@@ -55,29 +47,9 @@ def wrong_steps(snapshot: dict) -> tuple[int, int]:
     return sum(not s["planner_ok"] for s in steps), sum(not s["doer_ok"] for s in steps)
 
 
-def later(scene, at: float, animation) -> None:
-    """Start `animation` (a single one, not a group) at scene time `at` and let it run alongside whatever is played
-    then, across many short plays. Progress is read from the scene clock: Manim's own turn_animation_into_updater
-    counts frame deltas, which lose a frame at the start of every play and fall seconds behind over forty plays."""
-    animation.suspend_mobject_updating = False
-    animation._setup_scene(scene)
-    animation.begin()
-
-    def update(mob, dt):
-        alpha = (scene.now - at) / animation.get_run_time()
-        if alpha >= 1:
-            animation.finish()
-            mob.remove_updater(update)
-        elif alpha >= 0:
-            animation.interpolate(alpha)
-
-    animation.mobject.add_updater(update)
-    scene.add(animation.mobject)
-
-
 def recolor_later(scene, at: float, mob, color: str, run_time: float = MOTION.fade) -> None:
-    """Brighten `mob` to `color` from scene time `at`, alongside whatever is played then (as `later`): a highlight
-    is the item itself changing colour, never a lit copy stacked on it."""
+    """Brighten `mob` to `color` from scene time `at`, alongside whatever is played then (as SegmentScene.later):
+    a highlight is the item itself changing colour, never a lit copy stacked on it."""
     start: list = []
 
     def update(m, dt):
@@ -86,7 +58,8 @@ def recolor_later(scene, at: float, mob, color: str, run_time: float = MOTION.fa
             return
         if not start:
             start.append(ManimColor(m.get_color()))
-        m.set_color(interpolate_color(start[0], ManimColor(color), min(alpha, 1.0)))
+        shown = cut(alpha) if MOTION.reduced else min(alpha, 1.0)   # reduced motion: a cut, as SegmentScene.play
+        m.set_color(interpolate_color(start[0], ManimColor(color), shown))
         if alpha >= 1:
             m.remove_updater(update)
 
@@ -117,9 +90,8 @@ class SkillRow(VGroup):
         super().__init__()
         self.example = example
         agent, key_cell, door = example["agent"], example["key"], example["door"]
-        self.track = legible_key(WorldTrack([agent, agent if key_cell is None else key_cell,
-                                             agent if door is None else door], n_cells, cell=cell, numbers=False,
-                                            chip=False))
+        self.track = WorldTrack([agent, agent if key_cell is None else key_cell, agent if door is None else door],
+                                n_cells, cell=cell, numbers=False, chip=False)
         self.track.remove(*([self.track.key] if key_cell is None else []),
                           *([self.track.door] if door is None else []))
         target = key_cell if example["subgoal"] == "go_to_key" else door
@@ -211,9 +183,11 @@ class Overview(SegmentScene):
         base_head, fine_head = stage_header("1", "base stage"), stage_header("2", "fine-tuning")
         for head, (top, _) in zip((base_head, fine_head), self.bands):
             head.shift([-SAFE_X + 0.55, top - 0.43, 0] - head[0].get_center())
-        self.play_until(0.9, FadeIn(panels))
+        # a new part: the cut opens on the two bands and their names, muted; "two stages" counts them
+        self.add(panels, base_head, fine_head)
         self.wait_until_time(self.cue("two") - 0.15)
-        self.play_until(self.cue("stages") + 0.4, LaggedStart(FadeIn(base_head), FadeIn(fine_head), lag_ratio=0.3))
+        self.play_until(self.cue("stages") + 0.4, LaggedStart(*[outline_flash(head[0][0], PALETTE.text, 6)
+                                                                for head in (base_head, fine_head)], lag_ratio=0.4))
 
         # Section: the base stage, named; its Doer-accuracy curve drawn as the voice describes it
         base_chart = percent_chart(curves["hrm_base"][-1]["step"], "optimizer steps", height=1.35)
@@ -236,7 +210,7 @@ class Overview(SegmentScene):
         # Section: fine-tuning on the demonstrations: a real one's track (18 starts from it), its route, and the
         # held-out success curve
         demo = handoff_demo(self.rec)
-        real = legible_key(mini_track(demo["layout"], CARD_CELL)).move_to([*HANDOFF, 0])
+        real = mini_track(demo["layout"], CARD_CELL).move_to([*HANDOFF, 0])
         on_demos = text(f"on {summary['n_train']} demonstrations", SIZE.small, PALETTE.muted)
         on_demos.next_to(fine_head, RIGHT, buff=0.45)
         fine_chart = percent_chart(summary["epochs"], "epoch", height=1.2)
@@ -246,9 +220,11 @@ class Overview(SegmentScene):
         hrm = curves["hrm"]
         fine_curve = fine_chart.grow("heldout_success", [r["epoch"] for r in hrm], [r["heldout_success"] for r in hrm],
                                      PALETTE.success)
-        # under the curve's end: the curve ends on the plot's top edge, where the title is
-        end_value = text(pct(hrm[-1]["heldout_success"]), SIZE.small, PALETTE.success).next_to(
-            fine_chart.to_scene(hrm[-1]["epoch"], hrm[-1]["heldout_success"]), DOWN, buff=0.15, aligned_edge=RIGHT)
+        # the end value inside the plot, on the far side from the nearer edge: under a high end (the plot's top edge
+        # has the title), over a low one (the axis has the last epoch's tick)
+        end = hrm[-1]["heldout_success"]
+        end_value = text(pct(end), SIZE.small, PALETTE.success).next_to(
+            fine_chart.to_scene(hrm[-1]["epoch"], end), DOWN if end >= 0.5 else UP, buff=0.15, aligned_edge=RIGHT)
         self.play_until(min(self.cue("task") + 0.5, self.length - 0.3), *fine_curve,
                         FadeIn(self.chart_title("held-out solved", PALETTE.success, fine_chart)),
                         Create(route(real, demo["layout"])))
@@ -269,20 +245,10 @@ class Overview(SegmentScene):
 
 # --- Segment 18 -----------------------------------------------------------------------------------------------------
 
-def demo_card(demo: dict, cell: float = CARD_CELL) -> VGroup:
-    """One demonstration as a card large enough to read: its layout and its shortest route (DemoCard's fixed icon
-    scales only suit its 0.2 cells, where the icons are under 24 px)."""
-    track = legible_key(mini_track(demo["layout"], cell))
-    card = VGroup()
-    card.track, card.route = track, route(track, demo["layout"])
-    card.panel = backdrop(VGroup(track, card.route), pad=0.1)
-    return card.add(card.panel, track, card.route)
-
-
 def layout_tile(layout: list[int], n_cells: int, lit: bool, width: float = 0.86, height: float = 0.4) -> VGroup:
     """A layout as a small tile: where the agent (light dot) and the key (gold dot) start, the door a copper bar;
     a demonstration's tile is outlined."""
-    box = RoundedRectangle(width=width, height=height, corner_radius=0.07, fill_color=PALETTE.panel_edge,
+    box = RoundedRectangle(width=width, height=height, corner_radius=0.07, fill_color=PALETTE.track,
                            fill_opacity=1, stroke_color=PALETTE.text, stroke_width=3 if lit else 0)
 
     def at(i: int) -> list:
@@ -299,16 +265,13 @@ class TrainingData(SegmentScene):
     cards fold into tiles on the map of every layout (rows: the agent's start, columns: the key's), where the other
     layouts appear and are set aside for testing."""
     segment = "18-training-data"
-    grid_pitch = (0.95, 0.56)     # tile columns and rows
-    grid_origin = (-4.95, 2.15)   # the tile of agent 0, key 0
 
     def body(self):
-        data, summary = self.rec.dataset, self.rec.summary
-        n_cells = data["n_cells"]
+        data = self.rec.dataset
 
         # Section: the demonstration from 17 becomes a card; the other nine are dealt beside it
         first = data["train"].index(handoff_demo(self.rec))
-        cards = VGroup(*[demo_card(demo) for demo in data["train"]])
+        cards = VGroup(*[DemoCard(demo, cell=CARD_CELL, steps=False) for demo in data["train"]])
         slots = cards.copy().arrange_in_grid(cols=2, buff=(0.35, 0.08)).move_to([0, 0.05, 0])
         lead = cards[first]
         lead.shift([*HANDOFF, 0] - lead.track.get_center())
@@ -328,43 +291,70 @@ class TrainingData(SegmentScene):
         self.wait_until_time(self.cue("other") - 0.1)
 
         # Section: the cards fold into tiles on the map of all layouts; the other layouts appear, then step back
-        held_out = VGroup(*[layout_tile(layout, n_cells, lit=False).move_to(self.spot(layout))
-                            for layout in data["heldout"]])
-        folded = [layout_tile(demo["layout"], n_cells, lit=True).move_to(self.spot(demo["layout"]))
-                  for demo in data["train"]]
+        layouts = LayoutMap(self)
+        self.play_until(self.cue("n_heldout") + 0.2,
+                        LaggedStart(*[FadeTransform(card, tile) for card, tile in zip(cards, layouts.demos)],
+                                    lag_ratio=0.04),
+                        FadeIn(layouts.axes), FadeIn(layouts.demos_label))
+        self.play_until(self.cue("kept") - 0.1, LaggedStart(*[FadeIn(t, scale=0.6) for t in layouts.held_out],
+                                                            lag_ratio=0.03),
+                        FadeIn(layouts.held_label), FadeIn(layouts.note))
+        self.play_until(self.cue("testing") + 0.3, *layouts.step_back())
+
+
+class LayoutMap(VGroup):
+    """Segment 18's map of every layout, a tile each (rows: where the agent starts, columns: where the key does),
+    the demonstrations' tiles outlined; beside it how many of each kind. `finished()` gives the look 18 ends on, the
+    held-out layouts stepped back, for 19 to open on. Parts: .demos (in the recording's order), .held_out, .axes,
+    .demos_label, .held_label, .testing, .note."""
+
+    pitch = (0.95, 0.56)     # tile columns and rows
+    origin = (-4.95, 2.15)   # the tile of agent 0, key 0
+
+    def __init__(self, scene: SegmentScene):
+        super().__init__()
+        data, summary = scene.rec.dataset, scene.rec.summary
+        n_cells = data["n_cells"]
+        self.held_out = VGroup(*[layout_tile(layout, n_cells, lit=False).move_to(self.spot(layout))
+                                 for layout in data["heldout"]])
+        self.demos = VGroup(*[layout_tile(demo["layout"], n_cells, lit=True).move_to(self.spot(demo["layout"]))
+                              for demo in data["train"]])
         # numbered along the first row (key in cell i) and the first column (agent in cell i)
         columns = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).move_to(self.spot([0, i]) + UP * 0.45)
                            for i in range(n_cells - 1)])
         rows = VGroup(*[text(str(i), SIZE.small, PALETTE.muted).move_to(self.spot([i, 0]) + LEFT * 0.7)
                         for i in range(n_cells - 1)])
-        axes = VGroup(columns, rows,
-                      text("where the key starts", SIZE.small, PALETTE.muted).next_to(columns, UP, buff=0.15),
-                      text("where the agent starts", SIZE.small, PALETTE.muted).rotate(PI / 2).next_to(rows, LEFT,
-                                                                                                     buff=0.2))
-        demos_label = VGroup(text(str(summary["n_train"]), SIZE.heading, weight="BOLD"),
-                             text("demonstrations", SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        held_label = VGroup(text(str(summary["n_heldout"]), SIZE.heading, PALETTE.muted, weight="BOLD"),
-                            text("held-out layouts", SIZE.small, PALETTE.muted)).arrange(DOWN, aligned_edge=LEFT,
-                                                                                         buff=0.12)
-        testing = text("kept back for testing", SIZE.small, PALETTE.muted)
+        self.axes = VGroup(columns, rows,
+                           text("where the key starts", SIZE.small, PALETTE.muted).next_to(columns, UP, buff=0.15),
+                           text("where the agent starts", SIZE.small, PALETTE.muted).rotate(PI / 2)
+                           .next_to(rows, LEFT, buff=0.2))
+        self.demos_label = VGroup(text(str(summary["n_train"]), SIZE.heading, weight="BOLD"),
+                                  text("demonstrations", SIZE.small)).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        self.held_label = VGroup(text(str(summary["n_heldout"]), SIZE.heading, PALETTE.muted, weight="BOLD"),
+                                 text("held-out layouts", SIZE.small, PALETTE.muted)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                              buff=0.12)
+        self.testing = text("kept back for testing", SIZE.small, PALETTE.muted)
         labels_x = self.spot([0, n_cells - 2, 0])[0] + 0.9
-        demos_label.move_to([labels_x, 1.2, 0], aligned_edge=LEFT)
-        held_label.move_to([labels_x, -0.6, 0], aligned_edge=LEFT)
-        testing.next_to(held_label, DOWN, buff=0.3, aligned_edge=LEFT)
-        self.play_until(self.cue("n_heldout") + 0.2,
-                        LaggedStart(*[FadeTransform(card, tile) for card, tile in zip(cards, folded)], lag_ratio=0.04),
-                        FadeIn(axes), FadeIn(demos_label))
-        self.play_until(self.cue("kept") - 0.1, LaggedStart(*[FadeIn(t, scale=0.6) for t in held_out], lag_ratio=0.03),
-                        FadeIn(held_label),
-                        FadeIn(self.source(f"the followed run's split of all {len(held_out) + len(folded)} layouts")))
-        self.play_until(self.cue("testing") + 0.3, held_out.animate.set_opacity(0.4),
-                        held_label.animate.set_opacity(0.7), FadeIn(testing))
+        self.demos_label.move_to([labels_x, 1.2, 0], aligned_edge=LEFT)
+        self.held_label.move_to([labels_x, -0.6, 0], aligned_edge=LEFT)
+        self.testing.next_to(self.held_label, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.note = scene.source(f"the followed run's split of all {len(self.held_out) + len(self.demos)} layouts")
+        self.add(self.held_out, self.demos, self.axes, self.demos_label, self.held_label, self.testing, self.note)
 
     def spot(self, layout: list[int]):
         """The centre of a layout's tile ([agent, key, …]): its row is where the agent starts, its column where the
         key does."""
-        (dx, dy), (x0, y0) = self.grid_pitch, self.grid_origin
+        (dx, dy), (x0, y0) = self.pitch, self.origin
         return [x0 + layout[1] * dx, y0 - layout[0] * dy, 0]
+
+    def step_back(self) -> list:
+        """The held-out layouts step back, kept for testing."""
+        return [self.held_out.animate.set_opacity(0.4), self.held_label.animate.set_opacity(0.7),
+                FadeIn(self.testing)]
+
+    def finished(self) -> "LayoutMap":
+        settle(*self.step_back())
+        return self
 
 
 # --- Segment 19 -----------------------------------------------------------------------------------------------------
@@ -411,117 +401,93 @@ class ModuleStats(VGroup):
                               self.weights.animate.set_color(PALETTE.text))
 
 
-class LearningProcess(SegmentScene):
-    """Fine-tuning, pass by pass. Two passes are shown at work, on recorded demonstration steps: the model (Planner
-    over Doer) gets the step's state, the sub-goal the Planner picks slides down to the Doer and the action the Doer
-    picks leaves it, each ticked or crossed against the demonstration; the module that was wrong pulses (red: the
-    Planner, orange: the Doer) and its weights move by the pass's recorded ‖Δθ‖ / ‖θ‖ while its wrong-step count
-    counts to the pass's result. The passes between and after run by faster; meanwhile the Doer's error travels back
-    up the sub-goal arrow into the Planner: the action loss's gradient reaches it (measured on every seed,
-    summary.checks.planner_grad)."""
-    segment = "19-learning-process"
+class LearningLoop(VGroup):
+    """Segment 19's picture: the model (Planner over Doer), the arrow that brings a demonstration step's row into the
+    Doer, and beside each module its stats (ModuleStats) with the pass clock between them. `forward` shows a pass at
+    work on a recorded step, `after_pass` its result; `finished()` gives the look 19 ends on, for 20 to open on.
+    Parts: .planner, .doer, .down, .up, .out, .row_in, .row_label, .stats, .clock, .note (the source line),
+    .reach (what the gradient check measured)."""
+
     spots = {"planner": (-3.7, 2.3), "doer": (-3.7, -0.2), "stats_x": 1.2, "row": (-3.45, -2.3)}
 
-    def body(self):
-        rec = self.rec
+    def __init__(self, scene: SegmentScene):
+        super().__init__()
+        rec = scene.rec
         # snaps[e] is the model after e passes; snaps[0], the base stage's result, is where fine-tuning starts
-        snaps = [rec.snapshot("after base stage")] + [s for s in rec.snapshots if s["stage"] == "finetune"]
-        epochs = self.epochs = len(snaps) - 1
-        wrong = self.wrong = [dict(zip(("planner", "doer"), wrong_steps(s))) for s in snaps]
+        self.snaps = snaps = [rec.snapshot("after base stage")] + [s for s in rec.snapshots if s["stage"] == "finetune"]
+        self.epochs = len(snaps) - 1
+        self.wrong = [dict(zip(("planner", "doer"), wrong_steps(s))) for s in snaps]
         self.moved = [s["weight_change"] for s in snaps]        # moved[e]: during pass e (e ≥ 1)
         full = max(max(m.values()) for m in self.moved[1:])
-
-        # Section: the model, its two modules' stats, and where a demonstration step comes in
         self.planner = Module("Planner", "H module · picks sub-goals", PALETTE.planner, 4.0, 1.3)
         self.doer = Module("Doer", "L module · picks actions", PALETTE.doer, 4.0, 1.3)
         self.planner.move_to([*self.spots["planner"], 0])
         self.doer.move_to([*self.spots["doer"], 0])
         self.down = Arrow(self.planner.box.get_bottom() + LEFT * 1.5, self.doer.box.get_top() + LEFT * 1.5, buff=0.05,
                           color=PALETTE.planner, stroke_width=5)
-        up = Arrow(self.doer.box.get_top() + RIGHT * 1.5, self.planner.box.get_bottom() + RIGHT * 1.5, buff=0.05,
-                   color=PALETTE.doer, stroke_width=5)
-        row_in = Arrow([self.spots["planner"][0], -1.72, 0], self.doer.box.get_bottom(), buff=0.05,
-                       color=PALETTE.muted, stroke_width=5)
-        row_label = text("a demonstration step", SIZE.small, PALETTE.muted).next_to(row_in, RIGHT, buff=0.2)
-        out = Arrow(self.doer.box.get_right(), self.doer.box.get_right() + RIGHT * 0.9, buff=0.05,
-                    color=PALETTE.doer, stroke_width=5)
-        self.stats = {name: ModuleStats(errors, error, tint, wrong[0][name], full) for name, errors, error, tint in (
-            ("planner", "wrong sub-goals", PALETTE.planner_error, PALETTE.planner),
-            ("doer", "wrong actions", PALETTE.doer_error, PALETTE.doer))}
+        self.up = Arrow(self.doer.box.get_top() + RIGHT * 1.5, self.planner.box.get_bottom() + RIGHT * 1.5,
+                        buff=0.05, color=PALETTE.doer, stroke_width=5)
+        self.row_in = Arrow([self.spots["planner"][0], -1.72, 0], self.doer.box.get_bottom(), buff=0.05,
+                            color=PALETTE.muted, stroke_width=5)
+        self.row_label = text("a demonstration step", SIZE.small, PALETTE.muted).next_to(self.row_in, RIGHT, buff=0.2)
+        self.out = Arrow(self.doer.box.get_right(), self.doer.box.get_right() + RIGHT * 0.9, buff=0.05,
+                         color=PALETTE.doer, stroke_width=5)
+        self.stats = {name: ModuleStats(errors, error, tint, self.wrong[0][name], full)
+                      for name, errors, error, tint in (
+                          ("planner", "wrong sub-goals", PALETTE.planner_error, PALETTE.planner),
+                          ("doer", "wrong actions", PALETTE.doer_error, PALETTE.doer))}
         for name, stats in self.stats.items():
             stats.move_to([self.spots["stats_x"], self.spots[name][1], 0], aligned_edge=LEFT)
-        self.clock = text(f"pass 1 of {epochs}", SIZE.label).move_to([self.spots["stats_x"], 1.05, 0],
-                                                                    aligned_edge=LEFT)
-        self.row, self.shown = None, []
+        self.clock = self.clock_at(1)
         n_steps = sum(len(d["steps"]) for d in snaps[0]["demos"])
-        self.play_until(self.cue("pass"), FadeIn(VGroup(self.planner, self.doer, self.down, up, out)),
-                        FadeIn(VGroup(*self.stats.values())))
-
-        # Section: the first pass at work on a step both modules get wrong; both modules are nudged
-        state, action = self.forward(snaps[0], False, False)
-        self.play_until((self.cue("pass") + self.cue("nudges")) / 2, state,
-                        FadeIn(VGroup(row_in, row_label, self.clock)),
-                        FadeIn(self.source(f"demonstration steps, n = {n_steps}")))
-        self.play_until(self.cue("nudges") - 0.1, action)
-        self.play_until(self.cue("nudges") + 0.5, self.pulse("planner"), self.pulse("doer"))
-        self.play_until(self.cue("nudges") + 1.1, *self.after_pass(1))
-
-        # Section: one pass at work on two steps — a wrong sub-goal, then a wrong action — chosen as the pass after
-        # which the most errors are gone (of those whose model gets both kinds wrong); the passes between run by
-        both = [e for e in range(2, epochs + 1)
-                if first_step(snaps[e - 1], False, True) and first_step(snaps[e - 1], True, False)]
-        fall = {e: sum(wrong[e - 1].values()) - sum(wrong[e].values()) for e in range(2, epochs + 1)}
-        shown = max(both or fall, key=lambda e: (fall[e], -e))
-        self.quick(range(2, shown), self.cue("subgoal") - 0.1)
-        state, action = self.forward(snaps[shown - 1], False, True, shown)
-        self.play_until((self.cue("subgoal") + self.cue("planner")) / 2, state, self.stats["planner"].light())
-        self.play_until(self.cue("planner"), action)
-        self.play_until(self.cue("planner") + 0.45, self.pulse("planner"))
-        # the pass moves both modules at once; each one's share is shown right after its own error
-        state, action = self.forward(snaps[shown - 1], True, False, shown)
-        self.play_until(self.cue("action"), state, *self.after_pass(shown, ("planner",)))
-        self.play_until(self.cue("doer"), action, self.stats["doer"].light())
-        self.play_until(self.cue("doer") + 0.45, self.pulse("doer"))
-        self.play_until(self.cue("doer") + 1.0, *self.after_pass(shown, ("doer",)))
-
-        # Section: the passes left run by; meanwhile the Doer's error flows back up the sub-goal arrow (against it,
-        # as the gradient does) into the Planner, with the measurement that says it really arrives
+        self.note = scene.source(f"demonstration steps, n = {n_steps}")
         grads = rec.summary["checks"]["planner_grad"]["values"]
-        note = VGroup(text("the action loss reaches the Planner:", SIZE.small, PALETTE.muted),
-                      text(f"gradient > 0 in {sum(g > 0 for g in grads)} of {len(grads)} runs", SIZE.small,
-                           PALETTE.muted)).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
-        note.move_to([SAFE_X - note.width / 2, -1.75, 0])
-        at_doer, at_planner = self.down.get_end(), self.down.get_start()
-        error = Dot(at_doer, radius=0.14, color=PALETTE.doer_error).set_z_index(5)
-        trail = Line(at_doer, at_planner, stroke_color=PALETTE.doer_error, stroke_width=12)
-        flows = self.cue("flows")
-        later(self, flows, self.pulse("doer"))
-        later(self, flows + 0.45, Succession(FadeIn(error, run_time=0.1),
-                                             error.animate(run_time=0.6).move_to(at_planner).build(),
-                                             FadeOut(error, run_time=0.2)))
-        later(self, flows + 0.45, ShowPassingFlash(trail, time_width=0.8, run_time=0.7))
-        later(self, flows + 0.45, FadeIn(note, run_time=MOTION.fade))
-        later(self, flows + 1.1, self.pulse("planner", PALETTE.doer_error))
-        self.quick(range(shown + 1, epochs + 1), self.length - 0.3)
+        self.reach = VGroup(text("the action loss reaches the Planner:", SIZE.small, PALETTE.muted),
+                            text(f"gradient > 0 in {sum(g > 0 for g in grads)} of {len(grads)} runs", SIZE.small,
+                                 PALETTE.muted)).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        self.reach.move_to([SAFE_X - self.reach.width / 2, -1.75, 0])
+        self.row, self.shown = None, []
+        self.add(self.planner, self.doer, self.down, self.up, self.out, *self.stats.values())
+
+    def clock_at(self, epoch: int):
+        clock = text(f"pass {epoch} of {self.epochs}", SIZE.label)
+        return clock.move_to([self.spots["stats_x"], 1.05, 0], aligned_edge=LEFT)
+
+    @property
+    def worked(self) -> int:
+        """The pass shown at work on two steps, a wrong sub-goal and a wrong action: the one after which the most
+        errors are gone (of those whose model gets both kinds wrong)."""
+        snaps, wrong = self.snaps, self.wrong
+        both = [e for e in range(2, self.epochs + 1)
+                if first_step(snaps[e - 1], False, True) and first_step(snaps[e - 1], True, False)]
+        fall = {e: sum(wrong[e - 1].values()) - sum(wrong[e].values()) for e in range(2, self.epochs + 1)}
+        return max(both or fall, key=lambda e: (fall[e], -e))
 
     def pulse(self, module: str, color: str | None = None):
         """A credit pulse on a module: red for the Planner's errors, orange for the Doer's."""
         default = PALETTE.planner_error if module == "planner" else PALETTE.doer_error
         return getattr(self, module).pulse(color or default)
 
-    def forward(self, snapshot: dict, planner_ok: bool, doer_ok: bool, epoch: int = 1) -> list:
-        """Pass `epoch` at work: the model going in (`snapshot`) on its first demonstration step with these verdicts
-        (or, in a recording without one, the first where the module named wrong is), the step's state on the row
-        below the Doer, the sub-goal the Planner picks sliding down to the Doer, the action the Doer picks leaving
-        it, each ticked or crossed as recorded. Two animations, to play one after the other: the state and the
-        sub-goal, then the action."""
+    def step_row(self, snapshot: dict, planner_ok: bool, doer_ok: bool) -> tuple[WorldTrack, dict]:
+        """The model going in (`snapshot`) on its first demonstration step with these verdicts (or, in a recording
+        without one, the first where the module named wrong is): the step and its state on the row below the
+        Doer."""
         relaxed = (None if planner_ok else False, None if doer_ok else False)
         layout, step = (first_step(snapshot, planner_ok, doer_ok) or first_step(snapshot, *relaxed)
                         or first_step(snapshot, None, None))
-        row = legible_key(mini_track(layout, CARD_CELL)).move_to([*self.spots["row"], 0])
+        row = mini_track(layout, CARD_CELL).move_to([*self.spots["row"], 0])
         row.agent.move_to(row.center_of(step["agent"]))
+        row.position = step["agent"]
         if step["holding_key"]:
+            row.holding = True
             row.key.move_to(row.agent.get_top() + UP * (row.key.height / 2 + 0.03))
+        return row, step
+
+    def forward(self, snapshot: dict, planner_ok: bool, doer_ok: bool, epoch: int = 1) -> list:
+        """Pass `epoch` at work on a step (`step_row`): its state on the row, the sub-goal the Planner picks sliding
+        down to the Doer, the action the Doer picks leaving it, each ticked or crossed as recorded. Two animations, to
+        play one after the other: the state and the sub-goal, then the action."""
+        row, step = self.step_row(snapshot, planner_ok, doer_ok)
         goal = token(step["predicted_subgoal"], PALETTE.planner, SIZE.small)
         goal.move_to([self.spots["planner"][0] - 0.15, (self.planner.get_bottom()[1] + self.doer.get_top()[1]) / 2, 0])
         action = token(step["predicted_action"], PALETTE.doer, SIZE.small).next_to(self.doer.box, RIGHT, buff=1.05)
@@ -534,9 +500,8 @@ class LearningProcess(SegmentScene):
         # one FadeOut per item: a FadeOut of a new group around them would leave them in the scene (Manim removes only
         # the group), restored to full opacity when it ends
         leaving = [*self.shown, *([self.row] if self.row else [])]
-        clock = text(f"pass {epoch} of {self.epochs}", SIZE.label).move_to(self.clock, aligned_edge=LEFT)
         self.row, self.shown = row, [goal, action, *marks]
-        return [AnimationGroup(switch(self.clock, clock), Succession(
+        return [AnimationGroup(switch(self.clock, self.clock_at(epoch)), Succession(
                     AnimationGroup(*[FadeOut(m) for m in leaving] or [Wait()], run_time=0.2), FadeIn(row, run_time=0.3),
                     FadeIn(goal, shift=from_planner, run_time=0.45), FadeIn(marks[0], scale=0.6, run_time=0.15))),
                 Succession(FadeIn(action, shift=from_doer, run_time=0.45), FadeIn(marks[1], scale=0.6, run_time=0.15))]
@@ -544,21 +509,91 @@ class LearningProcess(SegmentScene):
     def after_pass(self, epoch: int, modules: tuple = ("planner", "doer")) -> list:
         """After pass `epoch`: the modules' weights move by its recorded change and their counts count to its
         result."""
-        clock = text(f"pass {epoch} of {self.epochs}", SIZE.label).move_to(self.clock, aligned_edge=LEFT)
-        return [switch(self.clock, clock), *[self.stats[name].nudge(self.moved[epoch][name]) for name in modules],
+        return [switch(self.clock, self.clock_at(epoch)),
+                *[self.stats[name].nudge(self.moved[epoch][name]) for name in modules],
                 *[self.stats[name].count_to(self.wrong[epoch][name]) for name in modules]]
 
+    def finished(self) -> "LearningLoop":
+        """Every pass run: the last step shown at work still on the row, both modules' stats lit at their result."""
+        self.row = self.step_row(self.snaps[self.worked - 1], True, False)[0]
+        for stats in self.stats.values():
+            settle(stats.light())
+        settle(*self.after_pass(self.epochs))
+        return self.add(self.row_in, self.row_label, self.clock, self.note, self.reach, self.row)
+
+
+class LearningProcess(SegmentScene):
+    """Fine-tuning, pass by pass. Two passes are shown at work, on recorded demonstration steps: the model (Planner
+    over Doer) gets the step's state, the sub-goal the Planner picks slides down to the Doer and the action the Doer
+    picks leaves it, each ticked or crossed against the demonstration; the module that was wrong pulses (red: the
+    Planner, orange: the Doer) and its weights move by the pass's recorded ‖Δθ‖ / ‖θ‖ while its wrong-step count
+    counts to the pass's result. The passes between and after run by faster; meanwhile the Doer's error travels back
+    up the sub-goal arrow into the Planner: the action loss's gradient reaches it (measured on every seed,
+    summary.checks.planner_grad). It opens on 18's map, whose demonstrations run into the model."""
+    segment = "19-learning-process"
+
+    def body(self):
+        self.loop = loop = LearningLoop(self)
+        snaps, epochs = loop.snaps, loop.epochs
+
+        # Section: 18's map: its held-out layouts go; the demonstrations run into the model, where the steps come in
+        layouts = LayoutMap(self).finished()
+        self.add(layouts)                                                   # 18's last frame
+        inlet = [*loop.spots["row"], 0]
+        self.play_until(self.cue("pass") + 0.4, *[FadeOut(m) for m in layouts if m is not layouts.demos],
+                        LaggedStart(*[tile.animate(rate_func=rate_functions.ease_in_sine).move_to(inlet).scale(0.6)
+                                      .set_opacity(0) for tile in layouts.demos], lag_ratio=0.06),
+                        FadeIn(loop, rate_func=behind))
+        drop(self, layouts)
+
+        # Section: the first pass at work on a step both modules get wrong; both modules are nudged
+        state, action = loop.forward(snaps[0], False, False)
+        self.play_until((self.cue("pass") + self.cue("nudges")) / 2, state,
+                        FadeIn(VGroup(loop.row_in, loop.row_label, loop.clock)), FadeIn(loop.note))
+        self.play_until(self.cue("nudges") - 0.1, action)
+        self.play_until(self.cue("nudges") + 0.5, loop.pulse("planner"), loop.pulse("doer"))
+        self.play_until(self.cue("nudges") + 1.1, *loop.after_pass(1))
+
+        # Section: one pass at work on two steps, a wrong sub-goal, then a wrong action; the passes between run by
+        worked = loop.worked
+        self.quick(range(2, worked), self.cue("subgoal") - 0.1)
+        state, action = loop.forward(snaps[worked - 1], False, True, worked)
+        self.play_until((self.cue("subgoal") + self.cue("planner")) / 2, state, loop.stats["planner"].light())
+        self.play_until(self.cue("planner"), action)
+        self.play_until(self.cue("planner") + 0.45, loop.pulse("planner"))
+        # the pass moves both modules at once; each one's share is shown right after its own error
+        state, action = loop.forward(snaps[worked - 1], True, False, worked)
+        self.play_until(self.cue("action"), state, *loop.after_pass(worked, ("planner",)))
+        self.play_until(self.cue("doer"), action, loop.stats["doer"].light())
+        self.play_until(self.cue("doer") + 0.45, loop.pulse("doer"))
+        self.play_until(self.cue("doer") + 1.0, *loop.after_pass(worked, ("doer",)))
+
+        # Section: the passes left run by; meanwhile the Doer's error flows back up the sub-goal arrow (against it,
+        # as the gradient does) into the Planner, with the measurement that says it really arrives
+        at_doer, at_planner = loop.down.get_end(), loop.down.get_start()
+        error = Dot(at_doer, radius=0.14, color=PALETTE.doer_error).set_z_index(5)
+        trail = Line(at_doer, at_planner, stroke_color=PALETTE.doer_error, stroke_width=12)
+        flows = self.cue("flows")
+        self.later(flows, loop.pulse("doer"))
+        self.later(flows + 0.45, Succession(FadeIn(error, run_time=0.1),
+                                            error.animate(run_time=0.6).move_to(at_planner).build(),
+                                            FadeOut(error, run_time=0.2)))
+        self.later(flows + 0.45, ShowPassingFlash(trail, time_width=0.8, run_time=0.7))
+        self.later(flows + 0.45, FadeIn(loop.reach, run_time=MOTION.fade))
+        self.later(flows + 1.1, loop.pulse("planner", PALETTE.doer_error))
+        self.quick(range(worked + 1, epochs + 1), self.length - 0.3)
+
     def quick(self, passes: range, end: float) -> None:
-        """Passes run by without being shown at work, evenly until `end`; the last step shown fades."""
+        """Passes run by without being shown at work, evenly until `end`; the last step shown at work fades from
+        beside the modules (its row stays)."""
+        loop, start = self.loop, self.now
+        fading = [FadeOut(m) for m in loop.shown]
+        loop.shown = []
         if not passes:
-            return
-        start = self.now
+            self.play_until(end, *fading)
         for i, epoch in enumerate(passes):
-            anims = self.after_pass(epoch)
-            if i == 0:
-                anims += [FadeOut(m) for m in self.shown]
-                self.shown = []
-            self.play_until(start + (end - start) * (i + 1) / len(passes), *anims)
+            self.play_until(start + (end - start) * (i + 1) / len(passes), *loop.after_pass(epoch),
+                            *(fading if i == 0 else []))
 
 
 # --- Segment 20 -----------------------------------------------------------------------------------------------------
@@ -627,7 +662,7 @@ class ThinkingSteps(VGroup):
         left, right = -pitch / 2, (len(self.values) - 0.5) * pitch
         self.baseline = Line([left, 0, 0], [right, 0, 0], stroke_color=PALETTE.muted, stroke_width=2)
         self.grid = VGroup(*[Line([left, max_h * v / peak, 0], [right, max_h * v / peak, 0],
-                                  stroke_color=PALETTE.panel_edge, stroke_width=1) for v in levels])
+                                  stroke_color=PALETTE.track, stroke_width=1) for v in levels])
         self.ticks = {v: text(act_format(v), SIZE.small, PALETTE.muted)
                       .next_to([left, max_h * v / peak, 0], LEFT, buff=0.12) for v in levels}
         self.title = VGroup(text("thinking steps", SIZE.small), text("per move (ACT)", SIZE.small),
@@ -667,7 +702,8 @@ class ThinkingSteps(VGroup):
 class ThoughtBubbles(SegmentScene):
     """The recorded probabilities at one start state, untrained then trained: the bars sharpen. Then the trained
     agent walks its recorded episode and the bubble follows it, updating at every step, while ACT's thinking steps
-    per move are charted over the whole run, untrained to final."""
+    per move are charted over the whole run, untrained to final. It opens on 19's last frame, whose row becomes the
+    showcase's."""
     segment = "20-thought-bubbles"
 
     def body(self):
@@ -688,8 +724,17 @@ class ThoughtBubbles(SegmentScene):
         bubble.point_at(above_agent())
         who = text("untrained", SIZE.label, PALETTE.muted).next_to(bubble.cloud, DOWN, buff=0.3)
         who.align_to(bubble.cloud, LEFT).shift(RIGHT * 0.3)
-        self.play_until(self.cue("bubbles"), FadeIn(track))
-        self.play_until(self.cue("bubbles") + 0.5, FadeIn(bubble, scale=0.9), FadeIn(who))
+        # 19's last frame: the model and its stats go; the row of its last step shown becomes the showcase's row
+        loop = LearningLoop(self).finished()
+        row = loop.row
+        self.add(loop)
+        self.play_until(self.cue("bubbles") + 0.1, *[FadeOut(m) for m in loop if m is not row],
+                        *[FadeOut(m) for m in (row.agent, row.key, row.door)],
+                        LaggedStart(*[ReplacementTransform(small, big) for small, big in zip(row.cells, track.cells)],
+                                    lag_ratio=0.04),
+                        *[FadeIn(m, rate_func=behind) for m in (track.door, track.key, track.agent)])
+        drop(self, loop)
+        self.play_until(self.cue("bubbles") + 0.6, FadeIn(bubble, scale=0.9), FadeIn(who))
         self.play_until(self.cue("probabilities") + 0.6, bubble.set(untrained_start))
 
         # Section: the same state after training: the bars sharpen
@@ -703,10 +748,10 @@ class ThoughtBubbles(SegmentScene):
         chart = ThinkingSteps(rec.snapshots, (now, untrained), f"held-out, n = {rec.summary['n_heldout']}")
         chart.move_to([0, 0, 0]).shift(UP * (-2.55 - chart.baseline.get_y()))
         thinks, four = self.cue("thinks"), self.cue("four")
-        later(self, thinks, FadeIn(VGroup(chart.grid, chart.baseline, *chart.ticks.values(), chart.title, chart.labels),
+        self.later(thinks, FadeIn(VGroup(chart.grid, chart.baseline, *chart.ticks.values(), chart.title, chart.labels),
                                    run_time=MOTION.fade))
         for i, bar in enumerate(chart.bars):
-            later(self, thinks + 0.04 * i, GrowFromEdge(bar, DOWN, run_time=MOTION.fade))
+            self.later(thinks + 0.04 * i, GrowFromEdge(bar, DOWN, run_time=MOTION.fade))
         grown = thinks + 0.04 * len(chart.bars) + MOTION.fade   # a colour change must not fight a bar's growth
         for mob in chart.lit(len(chart.bars) - 1):
             recolor_later(self, grown, mob, PALETTE.success)
@@ -734,7 +779,7 @@ class Lane(VGroup):
         super().__init__()
         self.episode = episode
         self.name = text(name, SIZE.label, PALETTE.muted)
-        self.track = legible_key(WorldTrack(episode["layout"], cell=cell, numbers=False, chip=False))
+        self.track = mini_track(episode["layout"], cell)
         self.count = self.counter(0)
         self.add(self.name, self.track, self.count)
 
@@ -759,15 +804,51 @@ class Lane(VGroup):
             anims.append(self.track.step(step, run_time, rate_functions.linear if fast else rate_functions.smooth))
         return anims
 
-    def verdict(self) -> FadeIn:
+    def verdict_mark(self) -> VGroup:
         """'solved' with a tick, or a red 'failed', after the counter."""
         if self.episode["success"]:
             word = text("solved", SIZE.label, PALETTE.success)
             mark = VGroup(tick(0.3).next_to(word, LEFT, buff=0.15), word)
         else:
             mark = text("failed", SIZE.label, PALETTE.planner_error)
-        mark.next_to(self.count, RIGHT, buff=0.45)
-        return FadeIn(mark, scale=0.8, run_time=MOTION.fade)
+        return mark.next_to(self.count, RIGHT, buff=0.45)
+
+    def verdict(self) -> FadeIn:
+        return FadeIn(self.verdict_mark(), scale=0.8, run_time=MOTION.fade)
+
+    def ended(self) -> "Lane":
+        """The lane once its episode is over: the track as it leaves it, the count at its total, the name lit, the
+        verdict shown."""
+        settle_steps(self.track, self.episode["steps"])
+        self.count.become(self.counter(len(self.episode["steps"])))
+        self.name.set_color(PALETTE.text)
+        return self.add(self.verdict_mark())
+
+
+class Lanes(VGroup):
+    """Segment 21's picture: a lane per model, top to bottom, all on the first showcase layout, and the source line.
+    `finished()` gives 21's last frame, for 22 to open on. Parts: .lanes (in MODELS order), .by_variant, .note."""
+
+    MODELS = (("untrained", "untrained"), ("hrm", "HRM"), ("flat", "flat"), ("trm", "TRM"),
+              ("freeze_doer", "frozen Doer"), ("freeze_planner", "frozen Planner"))
+
+    def __init__(self, scene: SegmentScene):
+        super().__init__()
+        rec = scene.rec
+        episodes = {"untrained": rec.showcase(rec.snapshot("untrained"), SHOWCASE)}
+        episodes |= {v: rec.showcase(rec.finals[v], SHOWCASE) for v, _ in self.MODELS[1:]}
+        self.lanes = [Lane(name, episodes[v]) for v, name in self.MODELS]
+        self.by_variant = dict(zip((v for v, _ in self.MODELS), self.lanes))
+        top, bottom = CONTENT_TOP - 0.5, CONTENT_BOTTOM + 0.75     # lane centres: room for a carried key above
+        for i, lane in enumerate(self.lanes):                        # the first, the source line below the last
+            lane.place(-3.95, -0.7, 2.55, top - i * (top - bottom) / (len(self.lanes) - 1))
+        self.note = scene.source("first showcase layout · trained models greedy, untrained sampled")
+        self.add(*self.lanes, self.note)
+
+    def finished(self) -> "Lanes":
+        for lane in self.lanes:
+            lane.ended()
+        return self
 
 
 class BeforeAfter(SegmentScene):
@@ -776,18 +857,10 @@ class BeforeAfter(SegmentScene):
     showcase layout. Four fetch the key and open the door on the shortest route; the other two fail, and a
     labelled fast-forward takes them to the step limit. It opens on 20's track, reset to the start."""
     segment = "21-before-after"
-    lanes = (("untrained", "untrained"), ("hrm", "HRM"), ("flat", "flat"), ("trm", "TRM"),
-             ("freeze_doer", "frozen Doer"), ("freeze_planner", "frozen Planner"))
 
     def body(self):
-        rec = self.rec
-        episodes = {"untrained": rec.showcase(rec.snapshot("untrained"), SHOWCASE)}
-        episodes |= {v: rec.showcase(rec.finals[v], SHOWCASE) for v, _ in self.lanes[1:]}
-        lanes = [Lane(name, episodes[v]) for v, name in self.lanes]
-        by_variant = dict(zip((v for v, _ in self.lanes), lanes))
-        top, bottom = CONTENT_TOP - 0.5, CONTENT_BOTTOM + 0.75     # lane centres: room for a carried key above
-        for i, lane in enumerate(lanes):                             # the first, the source line below the last
-            lane.place(-3.95, -0.7, 2.55, top - i * (top - bottom) / (len(lanes) - 1))
+        picture = Lanes(self)
+        lanes, by_variant = picture.lanes, picture.by_variant
 
         # Section: 20's track, reset, becomes the HRM's lane; the other lanes join it
         hrm = by_variant["hrm"]
@@ -799,7 +872,7 @@ class BeforeAfter(SegmentScene):
         self.play_until(self.cue("start") + 0.6,
                         LaggedStart(*[FadeIn(lane.track) for lane in lanes if lane is not hrm], lag_ratio=0.1),
                         FadeIn(VGroup(*[VGroup(lane.name, lane.count) for lane in lanes])),
-                        FadeIn(self.source("first showcase layout · trained models greedy, untrained sampled")))
+                        FadeIn(picture.note))
 
         # Section: one tick per recorded step, paced so the four that solve it pick up the key at "key" and open the
         # door at "door"; their names light at "four", the failures' as the voice names them
@@ -826,7 +899,7 @@ class BeforeAfter(SegmentScene):
                   for lane in failed]
         self.play(*[FadeIn(label) for label in labels], run_time=self.whole_frames(MOTION.fade))
         rest = range(ticks, max(len(lane.episode["steps"]) for lane in failed))
-        start, end = self.now, min(self.cue("limit") + 0.6, self.length - 0.5)
+        start, end = self.now, min(self.cue("limit"), self.length - 0.5)   # at the limit as the voice says it
         plays = max(1, min(len(rest), int((end - start) / self.frame)))
         for k in range(plays):
             chunk = rest[len(rest) * k // plays:len(rest) * (k + 1) // plays]
