@@ -27,10 +27,11 @@ from pipeline.common import require_tool, run_tool
 
 AUDIO_RATE = 48000      # every clip and the film carry 48 kHz stereo AAC
 CLIP_CRF = 16           # a picture the presenter is drawn onto is encoded once more, so it keeps more detail
-# x264 at CRF 18 on a 1080p scene (285 frames), core-seconds and PSNR against the lossless frames: fast 9.5 s
-# 56.6 dB, veryfast 5.5 s 53.9 dB, superfast 4.1 s 57.7 dB (files 1.6× larger), ultrafast 2.3 s 64 dB (3.5×).
-# superfast: better pictures than fast at the same CRF, in less than half the time.
-CLIP_PRESET = "superfast"
+# x264 at CRF 18 on a 1080p scene (285 frames), core-seconds of the encode alone and PSNR against the lossless
+# frames: fast 9.5 s 56.6 dB, veryfast 5.5 s 53.9 dB, superfast 4.1 s 57.7 dB (1.6× the file), ultrafast 2.3 s
+# 64 dB (3.5×: the film is still ~2 Mbit/s, a quarter of what YouTube asks of a 1080p upload). ultrafast, on one
+# thread: with two scenes drawing and encoding at once on two cores, more threads only add switching.
+CLIP_PRESET = "ultrafast"
 TIMESCALE = 90000       # one video time base for every segment clip, so the film can join them without re-encoding
 ANALYSIS_RATE = 8000    # Hz, mono: enough for the voice's formants and the music's level, a sixth of the film's data
 
@@ -42,7 +43,7 @@ def ffmpeg(*args, loglevel: str = "error") -> list[str]:
 
 def x264(crf: int, preset: str = CLIP_PRESET) -> list[str]:
     """H.264 in the pixel format every player accepts."""
-    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p"]
+    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-threads", "1"]
 
 
 def film_video(crf: int, fps: int) -> list[str]:

@@ -39,8 +39,9 @@ class SceneJob:
 
 
 def encoder_command(job: SceneJob) -> list[str]:
-    """ffmpeg reading Manim's RGBA frames on stdin and writing the film's final video."""
-    return ffmpeg("-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{job.width}x{job.height}", "-r", job.fps,
+    """ffmpeg reading Manim's RGBA frames on stdin and writing the film's final video. The frames are opaque, so
+    they are read as RGB with a padding byte (rgb0): the same picture, a sixth less conversion work."""
+    return ffmpeg("-f", "rawvideo", "-pix_fmt", "rgb0", "-s", f"{job.width}x{job.height}", "-r", job.fps,
                   "-i", "-", "-an", *film_video(job.crf, job.fps), job.video)
 
 
