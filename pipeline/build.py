@@ -52,6 +52,15 @@ class Made:
     key: str
 
 
+def key_path(output: Path) -> Path:
+    """Where the key of an output named outside the cache is kept: beside it."""
+    return output.with_name(output.name + ".key")
+
+
+def keyed(output: Path, key: str) -> bool:
+    return key_path(output).exists() and key_path(output).read_text() == key
+
+
 def cached(kind: str, key: str, suffix: str = ".mp4") -> Path:
     return CACHE / kind / f"{key}{suffix}"
 
@@ -223,12 +232,11 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
                               settings.links.__dict__, ASSETS / "thumbnail.svg")
-    key_file = FILM.with_suffix(".key")
     if verify.REPORT.exists() and all(p.exists() for p in companions[:-1]):
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    if not (FILM.exists() and key_file.exists() and key_file.read_text() == key):
+    if not (FILM.exists() and keyed(FILM, key)):
         total = sum(segment_lengths(storyboard, timings)[s.id][1] for s in storyboard)
         bed = music.bed_for(settings, total + settings.music.tail_seconds, cached("music", content_hash(
             "bed-v1", total, settings.music.__dict__, settings.seed), ".wav"))
@@ -241,20 +249,22 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
             named.append(work / f"{seg.id}.mp4")
         console.print("[bold]film[/] joining clips, mixing music, two-pass loudness…")
         assemble.concat_film(named, bed, FILM, settings)
-        key_file.write_text(key)
+        write_text(key_path(FILM), key)
     placements = assemble.read_layout(FILM)
     film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
     starts = {p.id: p.start for p in placements}
     cues = captions.write_captions(timings, starts, SRT, VTT)
     found = metadata.chapters(placements, storyboard, film_seconds)
     metadata.youtube_md(settings, found, metadata.YOUTUBE_MD)
-    metadata.thumbnail(ASSETS / "thumbnail.svg", metadata.THUMBNAIL)
+    thumbnail_key = content_hash("thumbnail-v1", ASSETS / "thumbnail.svg")
+    if not (metadata.THUMBNAIL.exists() and keyed(metadata.THUMBNAIL, thumbnail_key)):
+        metadata.thumbnail(ASSETS / "thumbnail.svg", metadata.THUMBNAIL)
+        write_text(key_path(metadata.THUMBNAIL), thumbnail_key)
     gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
     gif_key = content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT])
-    if gif_seg and not (GIF.exists() and GIF.with_suffix(".gif.key").exists()
-                        and GIF.with_suffix(".gif.key").read_text() == gif_key):   # its segment's clip changed
+    if gif_seg and not (GIF.exists() and keyed(GIF, gif_key)):      # made again only when its segment changed
         metadata.make_gif(FILM, GIF, gif_seg.start, gif_seg.seconds)
-        write_text(GIF.with_suffix(".gif.key"), gif_key)
+        write_text(key_path(GIF), gif_key)
     report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions)
     write_json(verify.REPORT, {**report, "key": report_key})
     return report

