@@ -216,12 +216,22 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
                 start(seg, None)
         timings, _ = narrate(settings, only=narrate_only, console=console, progress=bars,
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
+        # the film's length is known now: its music is made while the segments render, not after them
+        bed = threading.Thread(target=film_bed, args=(storyboard, timings, settings), daemon=True)
+        bed.start()
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
+        bed.join()
     timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
     return timings, clips
+
+
+def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Path:
+    """The music under the film: as long as its segments and tail (pipeline/music.py)."""
+    total = sum(segment_lengths(storyboard, timings)[s.id][1] for s in storyboard)
+    return music.bed_for(settings, total + settings.music.tail_seconds, CACHE / "music")
 
 
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
@@ -237,9 +247,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         if report.get("key") == report_key and report.get("ok"):
             return report
     if not (FILM.exists() and keyed(FILM, key)):
-        total = sum(segment_lengths(storyboard, timings)[s.id][1] for s in storyboard)
-        bed = music.bed_for(settings, total + settings.music.tail_seconds, cached("music", content_hash(
-            "bed-v1", total, settings.music.__dict__, settings.seed), ".wav"))
+        bed = film_bed(storyboard, timings, settings)
         work = CACHE / "film-clips"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)

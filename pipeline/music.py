@@ -7,15 +7,17 @@ is a stereo 48 kHz 16-bit WAV peaking at -1 dBFS. The film sets its level relati
 """
 from __future__ import annotations
 
+import math
 import wave
 from pathlib import Path
 
 import numpy as np
 
 from core.errors import UserError
-from core.files import atomic_output
+from core.files import atomic_output, content_hash
 from core.paths import ROOT, SETTINGS, rel
 from core.settings import Settings
+from pipeline.common import made_once
 
 RATE = 48000
 BEAT = 60 / 70                      # 70 beats per minute: unhurried
@@ -28,15 +30,22 @@ PROGRESSIONS = (((0, "maj7"), (9, "m7"), (5, "maj7"), (7, "add9")),
 ARP_PATTERNS = ((0, 1, 2, 3, 2, 1, 2, 3), (0, 2, 1, 3, 0, 2, 3, 2), (3, 2, 1, 0, 1, 2, 1, 3))
 
 
-def bed_for(settings: Settings, seconds: float, out_wav: Path) -> Path:
-    """The film's music: settings `music.file` (relative to the project) when set, else a bed synthesised into
-    `out_wav` from settings `seed`. The film loops a file that is shorter than the film."""
+BED_UNIT = 60.0     # s: a synthesised bed lasts whole minutes. The film trims it and fades its own tail, so an edit
+#                    that changes the film's length by a few seconds finds its bed made (8 s to synthesise 4.5 min)
+
+
+def bed_for(settings: Settings, seconds: float, cache_dir: Path) -> Path:
+    """The film's music, at least `seconds` long: settings `music.file` (relative to the project) when set, else a
+    bed synthesised from settings `seed` into `cache_dir` (once per length in whole minutes). The film loops a file
+    that is shorter than the film."""
     if settings.music.file:
         path = ROOT / settings.music.file
         if not path.is_file():
             raise UserError(f"{rel(SETTINGS)}: 'music.file' {settings.music.file}: no such file")
         return path
-    return synthesize_bed(seconds, out_wav, settings.seed)
+    length = BED_UNIT * math.ceil(seconds / BED_UNIT)
+    out = Path(cache_dir) / f"{content_hash('bed-v2', length, settings.seed)}.wav"
+    return made_once(out, lambda tmp: synthesize_bed(length, tmp, settings.seed))
 
 
 def _hz(midi: float) -> float:

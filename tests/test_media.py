@@ -78,7 +78,7 @@ def test_music_bed_is_seeded_stereo_and_click_free(tmp_path):
 def test_missing_music_file_names_the_setting(tmp_path):
     settings = Settings(music=MusicSettings(file="assets/none.mp3"))
     with pytest.raises(UserError, match=r"settings.yaml: 'music.file' assets/none.mp3: no such file"):
-        music.bed_for(settings, 5.0, tmp_path / "bed.wav")
+        music.bed_for(settings, 5.0, tmp_path)
 
 
 # --- the presenter -----------------------------------------------------------------------------------------------
@@ -148,3 +148,14 @@ def test_missing_inputs_and_tools_are_one_line(tmp_path, monkeypatch):
     with pytest.raises(UserError, match=r"^ffprobe: not found on PATH"):
         probe(png)
     assert not (tmp_path / "t.mp4").exists()
+
+
+def test_the_synthesised_bed_is_made_once_per_whole_minute_of_film(tmp_path, monkeypatch):
+    settings = Settings()
+    first = music.bed_for(settings, 61.0, tmp_path)
+    monkeypatch.setattr(music, "synthesize_bed", lambda *a: pytest.fail("synthesised the same bed again"))
+    assert music.bed_for(settings, 119.5, tmp_path) == first        # an edit of a few seconds: the same bed
+    monkeypatch.undo()
+    longer = music.bed_for(settings, 121.0, tmp_path)
+    with wave.open(str(longer)) as w:
+        assert longer != first and w.getnframes() == 180 * w.getframerate()
