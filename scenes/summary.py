@@ -420,7 +420,8 @@ class CallToAction(SegmentScene):
         self.add(before)
         links = self.context.links
         rows = VGroup(*[self.link_row(icon, label, url) for icon, label, url in (
-            (self.demo_icon(), "Try the demo", links["demo"]),
+            (self.companion_icon(), "Play with this model",
+             links["companion"] or "in your browser: the link is below"),
             (self.paper_icon(PALETTE.planner), "HRM paper", links["hrm_paper"]),
             (self.paper_icon(PALETTE.doer), "TRM paper", links["trm_paper"]),
             (self.paper_icon(PALETTE.key), "BabyAI paper", links["babyai_paper"]))])
@@ -446,7 +447,7 @@ class CallToAction(SegmentScene):
         # 28's chart gives way; "Try the visualization": the heading and the row with the trained agent
         self.play_until(self.cue("visualization"), FadeOut(before, rate_func=ahead),
                         FadeIn(heading, shift=RIGHT * 0.2, rate_func=behind), FadeIn(track, rate_func=behind))
-        # The agent walks its recorded steps while the links arrive on their words: the demo on "yourself", the
+        # The agent walks its recorded steps while the links arrive on their words: the companion on "yourself", the
         # papers on "below"; each arrival rides along the step during which its word is said
         arrivals = [(self.cue("yourself"), [FadeIn(card), FadeIn(rows[0], shift=RIGHT * 0.3)]),
                     (self.cue("below"), [LaggedStart(*[FadeIn(row, shift=RIGHT * 0.3) for row in rows[1:]],
@@ -464,11 +465,12 @@ class CallToAction(SegmentScene):
     @staticmethod
     def link_row(icon: VGroup, label: str, url: str) -> VGroup:
         name = text(label, SIZE.label, weight="BOLD")
-        address = mono(url.removeprefix("https://"), SIZE.small, PALETTE.muted)
+        address = (mono(url.removeprefix("https://"), SIZE.small, PALETTE.muted) if url.startswith("https://")
+                   else text(url, SIZE.small, PALETTE.muted))          # a note where no address is set yet
         return VGroup(icon, name, address)
 
     @staticmethod
-    def demo_icon() -> VGroup:
+    def companion_icon() -> VGroup:
         frame = RoundedRectangle(width=0.55, height=0.55, corner_radius=0.1, stroke_color=PALETTE.success,
                                  stroke_width=3)
         return VGroup(frame, person(0.36).move_to(frame))
