@@ -279,3 +279,33 @@ def test_machine_faults_name_the_file_or_the_folder_and_leave_other_errors_alone
     with pytest.raises(FileNotFoundError):                              # a bug, not the machine: its traceback stays
         with machine_faults("build"):
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", "x")
+
+
+THREAD_POOL = """
+import multiprocessing, threading, time
+from core.processes import worker_pool
+with worker_pool(2) as pool:
+    def submit():               # workers started by a thread that then ends, as the render's segment threads do
+        global jobs
+        jobs = [pool.submit(time.sleep, 1.5) for _ in range(2)]
+    starter = threading.Thread(target=submit)
+    starter.start()
+    starter.join()
+    time.sleep(0.5)
+    print(*[job.result() is None for job in jobs], flush=True)       # they outlive the thread that started them
+    print(*[p.pid for p in multiprocessing.active_children()], flush=True)
+    time.sleep(120)
+"""
+
+
+def test_workers_outlive_the_thread_that_started_them_but_not_their_parent():
+    parent = subprocess.Popen([sys.executable, "-c", THREAD_POOL], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().split() == ["True", "True"]
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
