@@ -2,6 +2,8 @@
 the file, the line and the key, so a typo never silently falls back to a default (nor a repeat overrides a value)."""
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import MISSING, fields
 from pathlib import Path
 
@@ -88,7 +90,17 @@ def key_lines(path: Path, node: yaml.Node, prefix: str = "", lines: dict[str, in
 
 def read_yaml_lines(path: Path) -> tuple[dict, dict[str, int]]:
     """A YAML mapping and the line of each of its keys (key_lines), or a UserError naming the file (and the line
-    of a syntax error or a duplicate key)."""
+    of a syntax error or a duplicate key). Parsed once per version of the file (a run reads the settings and the
+    storyboard for every segment); each caller gets its own copy."""
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        raise UserError(f"{rel(path)}: file not found") from None
+    return copy.deepcopy(_parsed_yaml(Path(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(path: Path, mtime_ns: int, size: int) -> tuple[dict, dict[str, int]]:
     try:
         text = Path(path).read_text()
     except FileNotFoundError:

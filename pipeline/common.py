@@ -1,6 +1,8 @@
 """What the pipeline's stages share beyond core: the cache entry's seal and running external tools."""
 from __future__ import annotations
 
+import ast
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -27,6 +29,18 @@ def made_once(out: Path, make) -> Path:
     make(out)
     write_text(seal, fingerprint())
     return out
+
+
+def python_tree(path: Path) -> ast.Module:
+    """A Python file's syntax tree, parsed once per version of the file (every segment's key and cue check reads
+    the scene modules). Shared: read it, never change it."""
+    stat = Path(path).stat()
+    return _parsed_python(Path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=128)
+def _parsed_python(path: Path, mtime_ns: int, size: int) -> ast.Module:
+    return ast.parse(path.read_text(), str(path))
 
 
 def require_tool(name: str) -> str:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.common import python_tree
+
 MARK = re.compile(r"\[([^\[\]\n]*)\]")
 NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -76,7 +78,7 @@ class MarkUse:
 def scene_marks(scene_file: Path, class_name: str) -> list[MarkUse]:
     """Every `self.cue(...)` in the Scene class and in the base classes defined in the same file, read from the
     source (nothing is imported or run)."""
-    tree = ast.parse(Path(scene_file).read_text(), str(scene_file))
+    tree = python_tree(scene_file)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     uses, todo, seen = [], [class_name], set()
     while todo:

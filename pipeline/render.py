@@ -24,6 +24,7 @@ from core.processes import worker_pool
 from core.recordings import load_paper, recording_content
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
+from pipeline.common import python_tree
 from pipeline.ffmpeg import film_video, probe
 from pipeline.scene_jobs import SceneJob, import_scene_toolkit, render_job
 
@@ -86,7 +87,7 @@ def scene_modules(path: Path) -> list[Path]:
         if file in found:
             continue
         found.add(file)
-        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+        for node in ast.walk(python_tree(file)):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             todo += [ROOT / f"{name.replace('.', '/')}.py" for name in names if name.startswith("scenes.")]
