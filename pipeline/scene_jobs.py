@@ -5,7 +5,6 @@ Manim's own writer encodes every animation into a partial movie, joins them, and
 the film's format. Here `FilmWriter` (Manim's `file_writer_class` hook, the one its graphical tests use) hands each
 frame to one ffmpeg process that writes the film's final video (`pipeline.ffmpeg.film_video`): one lossy encode, so
 the segment stage only muxes the narration in by stream copy.
-
 """
 from __future__ import annotations
 
