@@ -249,10 +249,8 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")                      # a zombie has ended, it only waits to be reaped
 
 
-def test_killing_the_parent_of_a_worker_pool_ends_its_workers(tmp_path):
-    parent = subprocess.Popen([sys.executable, "-c", POOL], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    workers = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+def killing_the_parent_ends(parent: subprocess.Popen, workers: list[int]) -> None:
+    """Kill the pool's parent with -9: its workers must end within 5 s (and are killed here if they do not)."""
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 5
@@ -262,6 +260,13 @@ def test_killing_the_parent_of_a_worker_pool_ends_its_workers(tmp_path):
     for pid in left:                                     # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def test_killing_the_parent_of_a_worker_pool_ends_its_workers(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", POOL], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(alive(pid) for pid in workers)
+    killing_the_parent_ends(parent, workers)
 
 
 # --- the machine's faults as one line ----------------------------------------------------------------------------
@@ -303,9 +308,4 @@ def test_workers_outlive_the_thread_that_started_them_but_not_their_parent():
     assert parent.stdout.readline().split() == ["True", "True"]
     workers = [int(pid) for pid in parent.stdout.readline().split()]
     assert len(workers) == 2 and all(alive(pid) for pid in workers)
-    parent.send_signal(signal.SIGKILL)
-    parent.wait()
-    deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(alive(pid) for pid in workers)
+    killing_the_parent_ends(parent, workers)
