@@ -24,13 +24,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from core.context import CONTEXT_VAR
 from core.errors import UserError, machine_faults
-from core.files import atomic_output, content_hash, read_json, write_json, write_text
+from core.files import atomic_output, content_hash, read_json, write_json
 from core.lock import build_lock
 from core.paths import ASSETS, BUILD, BUILD_VAR, COMPANION_DIR, MODEL_DIR, NARRATION_DIR, ROOT, STORYBOARD, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline import assemble, avatar, captions, metadata, music, render, review, stills, verify
-from pipeline.common import made_once, require_tool, run_tool
+from pipeline.common import made_keyed, made_once, require_tool, run_tool
 from pipeline.ffmpeg import CLIP_CRF, film_video
 from pipeline.narrate import narrate
 
@@ -50,15 +50,6 @@ class Made:
     """A stage output and its key."""
     path: Path
     key: str
-
-
-def key_path(output: Path) -> Path:
-    """Where the key of an output named outside the cache is kept: beside it."""
-    return output.with_name(output.name + ".key")
-
-
-def keyed(output: Path, key: str) -> bool:
-    return key_path(output).exists() and key_path(output).read_text() == key
 
 
 def cached(kind: str, key: str, suffix: str = ".mp4") -> Path:
@@ -217,7 +208,7 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
         timings, _ = narrate(settings, only=narrate_only, console=console, progress=bars,
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
         # the film's length is known now: its music is made while the segments render, not after them
-        bed = threading.Thread(target=film_bed, args=(storyboard, timings, settings), daemon=True)
+        bed = threading.Thread(target=early_bed, args=(storyboard, timings, settings), daemon=True)
         bed.start()
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
@@ -226,6 +217,15 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
         bed.join()
     timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
     return timings, clips
+
+
+def early_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> None:
+    """The film's music, made ahead of the film stage. A fault here (a missing music file, a lost narration) is
+    left for the film stage, which asks for the bed again and reports it as one line, not a thread's traceback."""
+    try:
+        film_bed(storyboard, timings, settings)
+    except UserError:
+        pass
 
 
 def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Path:
@@ -246,7 +246,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    if not (FILM.exists() and keyed(FILM, key)):
+    def join(out: Path) -> None:
         bed = film_bed(storyboard, timings, settings)
         work = CACHE / "film-clips"
         shutil.rmtree(work, ignore_errors=True)
@@ -256,23 +256,21 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
             (work / f"{seg.id}.mp4").symlink_to(clip.path)
             named.append(work / f"{seg.id}.mp4")
         console.print("[bold]film[/] joining clips, mixing music, two-pass loudness…")
-        assemble.concat_film(named, bed, FILM, settings)
-        write_text(key_path(FILM), key)
+        assemble.concat_film(named, bed, out, settings)
+
+    made_keyed(FILM, key, join)
     placements = assemble.read_layout(FILM)
     film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
     starts = {p.id: p.start for p in placements}
     cues = captions.write_captions(timings, starts, SRT, VTT)
     found = metadata.chapters(placements, storyboard, film_seconds)
     metadata.youtube_md(settings, found, metadata.YOUTUBE_MD)
-    thumbnail_key = content_hash("thumbnail-v1", ASSETS / "thumbnail.svg")
-    if not (metadata.THUMBNAIL.exists() and keyed(metadata.THUMBNAIL, thumbnail_key)):
-        metadata.thumbnail(ASSETS / "thumbnail.svg", metadata.THUMBNAIL)
-        write_text(key_path(metadata.THUMBNAIL), thumbnail_key)
+    made_keyed(metadata.THUMBNAIL, content_hash("thumbnail-v1", ASSETS / "thumbnail.svg"),
+               lambda out: metadata.thumbnail(ASSETS / "thumbnail.svg", out))
     gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
-    gif_key = content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT])
-    if gif_seg and not (GIF.exists() and keyed(GIF, gif_key)):      # made again only when its segment changed
-        metadata.make_gif(FILM, GIF, gif_seg.start, gif_seg.seconds)
-        write_text(key_path(GIF), gif_key)
+    if gif_seg:                         # made again only when its segment changed
+        made_keyed(GIF, content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT]),
+                   lambda out: metadata.make_gif(FILM, out, gif_seg.start, gif_seg.seconds))
     report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions)
     write_json(verify.REPORT, {**report, "key": report_key})
     return report

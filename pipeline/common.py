@@ -31,6 +31,17 @@ def made_once(out: Path, make) -> Path:
     return out
 
 
+def made_keyed(out: Path, key: str, make) -> Path:
+    """An output named outside the cache (the film, its thumbnail and GIF, the companion page): make(out) writes it
+    again unless the key kept beside it (`<name>.key`) says it was made from the same inputs."""
+    out = Path(out)
+    key_file = out.with_name(out.name + ".key")
+    if not (out.exists() and key_file.exists() and key_file.read_text() == key):
+        make(out)
+        write_text(key_file, key)
+    return out
+
+
 def python_tree(path: Path) -> ast.Module:
     """A Python file's syntax tree, parsed once per version of the file (every segment's key and cue check reads
     the scene modules). Shared: read it, never change it."""

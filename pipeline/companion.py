@@ -36,6 +36,7 @@ from core.palette import THEMES, palette_colours
 from core.paths import ASSETS, COMPANION_DIR, MODEL_DIR, rel
 from core.settings import Settings, load_settings
 from pipeline import weights
+from pipeline.common import made_keyed
 
 PAGE_DIR = ASSETS / "companion"
 PAGE_FILES = ("page.html", "style.css", "hrm.js", "app.js")
@@ -167,17 +168,15 @@ def build_companion(settings: Settings | None = None, model_dir: Path = MODEL_DI
                     out_dir: Path = COMPANION_DIR) -> Path:
     """Write out_dir/index.html from the recording in model_dir, unless its key file says it is up to date."""
     settings = settings or load_settings()
-    out, key_file = Path(out_dir) / "index.html", Path(out_dir) / ".key"
-    key = companion_key(settings, Path(model_dir))
-    if out.exists() and key_file.exists() and key_file.read_text() == key:
-        return out
-    page = render_page(page_data(settings, Path(model_dir)))
-    size = len(page.encode())
-    if size > MAX_BYTES:
-        raise UserError(f"{rel(out)}: the page would be {size / 1e6:.2f} MB, over the {MAX_BYTES / 1e6:g} MB limit")
-    write_text(out, page)
-    write_text(key_file, key)
-    return out
+    def write(out: Path) -> None:
+        page = render_page(page_data(settings, Path(model_dir)))
+        size = len(page.encode())
+        if size > MAX_BYTES:
+            raise UserError(f"{rel(out)}: the page would be {size / 1e6:.2f} MB, over the {MAX_BYTES / 1e6:g} MB "
+                            "limit")
+        write_text(out, page)
+
+    return made_keyed(Path(out_dir) / "index.html", companion_key(settings, Path(model_dir)), write)
 
 
 def main() -> int:
