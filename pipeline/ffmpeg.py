@@ -41,16 +41,23 @@ def ffmpeg(*args, loglevel: str = "error") -> list[str]:
     return ["ffmpeg", "-hide_banner", "-nostdin", "-nostats", "-y", "-loglevel", loglevel, *map(str, args)]
 
 
-def x264(crf: int, preset: str = CLIP_PRESET) -> list[str]:
-    """H.264 in the pixel format every player accepts."""
-    return ["-c:v", "libx264", "-preset", preset, "-crf", str(crf), "-pix_fmt", "yuv420p", "-threads", "1"]
+def x264_options(crf: int, fps: int) -> dict[str, str]:
+    """The film's H.264 encoder settings, as libx264 options: the same for every segment clip, whether ffmpeg's
+    command line (film_video) or the scene workers' in-process encoder (pipeline/scene_jobs.py) writes it."""
+    return {"preset": CLIP_PRESET, "crf": str(crf), "threads": "1", "g": str(2 * fps)}
+
+
+FILM_PIX_FMT = "yuv420p"     # the pixel format every player accepts
+FILM_SCALER = "bicubic"      # ffmpeg's default RGB → YUV scaler: the in-process encoder uses it too (same pixels)
 
 
 def film_video(crf: int, fps: int) -> list[str]:
     """The encoding of every segment clip: the film's final video. Identical parameters (codec, profile, frame rate,
     keyframe interval, time base) let the film concatenate the clips by stream copy, so a one-segment edit
     re-encodes that segment only."""
-    return [*x264(crf), "-r", str(fps), "-g", str(2 * fps), "-video_track_timescale", str(TIMESCALE)]
+    options = [arg for key, value in x264_options(crf, fps).items() for arg in (f"-{key}", value)]
+    return ["-c:v", "libx264", *options, "-pix_fmt", FILM_PIX_FMT, "-r", str(fps),
+            "-video_track_timescale", str(TIMESCALE)]
 
 
 def aac(bitrate: str = "192k") -> list[str]:

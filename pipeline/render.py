@@ -130,13 +130,14 @@ def scene_workers(settings: Settings):
 
 
 def render_scene(seg: Segment, quality: Quality, context: Path, out: Path, seconds: float, crf: int,
-                 workers) -> Path:
+                 workers, check: bool = False) -> Path:
     """Render a segment's Scene with its context file to `out` (video only, in the film's format at `crf`) on one
-    of `workers` (scene_workers). Checks that it lasts `seconds` within one frame."""
+    of `workers` (scene_workers). Checks that it lasts `seconds` within one frame; with `check`, that every frame
+    is the one Manim's own renderer draws (pipeline/scene_renderer.py)."""
     with atomic_output(layout_findings(out)) as layout, atomic_output(out) as video:
         module = ".".join(seg.scene_file.relative_to(ROOT).with_suffix("").parts)
         job = SceneJob(seg.id, module, seg.scene_class, str(context), quality.width, quality.height, quality.fps,
-                       crf, scene_code(), str(video), str(layout))
+                       crf, scene_code(), str(video), str(layout), check)
         workers.submit(render_job, job).result()
         frames, expected = probe(video)["video"]["frames"], round(seconds * quality.fps)
         if abs(frames - expected) > 1:

@@ -55,14 +55,31 @@ CONTENT_TOP = HEADER_Y - 0.45
 CONTENT_BOTTOM = -FRAME_H / 2 + FRAME_H * 0.12
 
 
+_typeset: dict[tuple, Text] = {}
+
+
+def typeset(s: str, **options) -> Text:
+    """A new Text, copied from the first one made with these options: Pango's layout and the SVG parse take ~30 ms
+    a text, a copy ~2 ms, and scenes set the same words many times (a counter, a label on every card). The copy is
+    cheap because each glyph drops its parsed SVG path (svgelements), which is read only while its points are made
+    and was most of what every copy of a text (a fade's, a transform's) deep-copied."""
+    key = (s, repr(sorted(options.items())))
+    if key not in _typeset:
+        made = Text(s, **options)
+        for glyph in made.family_members_with_points():
+            glyph.path_obj = None
+        _typeset[key] = made
+    return _typeset[key].copy()
+
+
 def text(s: str, size: int = SIZE.label, color: str | None = None, weight: str = "NORMAL", **kw) -> Text:
     """Sans text at a pixel size from SIZE."""
-    return Text(s, font=FONT, font_size=size * FONT_PX, color=color or PALETTE.text, weight=weight, **kw)
+    return typeset(s, font=FONT, font_size=size * FONT_PX, color=color or PALETTE.text, weight=weight, **kw)
 
 
 def mono(s: str, size: int = SIZE.token, color: str | None = None, **kw) -> Text:
     """A token in the mono face: sub-goals, actions."""
-    return Text(s, font=MONO, font_size=size * FONT_PX, color=color or PALETTE.text, **kw)
+    return typeset(s, font=MONO, font_size=size * FONT_PX, color=color or PALETTE.text, **kw)
 
 
 def title(s: str, color: str | None = None) -> Text:

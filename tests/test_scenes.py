@@ -96,14 +96,16 @@ def picture_changes(seg_id: str, clip, seconds: float) -> list[str]:
 
 @pytest.mark.slow
 def test_every_scene_renders_at_its_narrations_length_and_looks_as_it_did(recording_dir, tmp_path, workers):
-    """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, its control
-    frames match the stored ones, and its composition checks find nothing (two scene workers, at 256×144)."""
+    """Every Scene of the storyboard runs on the real recording, fills its narration to the frame, draws every
+    frame as Manim's own renderer would (the render's redraws only where something moves), its control frames
+    match the stored ones, and its composition checks find nothing (two scene workers, at 256×144)."""
     scenes = [seg for seg in load_storyboard(check_files=False) if seg.visual == "scene"]
 
     def problem(seg) -> list[str]:
         _, narration, context = context_for(seg.id, recording_dir, tmp_path / seg.id)
         try:
-            clip = render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"], CRF, workers)
+            clip = render_scene(seg, LOW, context, tmp_path / f"{seg.id}.mp4", narration["seconds"], CRF, workers,
+                                check=True)
         except UserError as err:
             return [f"{seg.id}: {err}"]
         info = probe(clip)
