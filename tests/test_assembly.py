@@ -59,10 +59,10 @@ def test_film_graph_ducks_the_music_and_holds_the_last_frame(tmp_path):
 
 def test_the_meter_measures_the_limited_mix_and_one_gain_takes_it_to_the_target():
     first = assemble.loudness_chain(SETTINGS.music, -6.0)
-    assert first == "[mix]alimiter=limit=0.5012:attack=5:release=50:level=false:latency=true,ebur128=peak=true[a]"
+    assert first == "[0:a]alimiter=limit=0.5012:attack=5:release=50:level=false:latency=true,ebur128=peak=true[a]"
     measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
     second = assemble.loudness_chain(SETTINGS.music, -6.0, measured)
-    assert second == "[mix]alimiter=limit=0.5012:attack=5:release=50:level=false:latency=true,volume=6.5000dB[a]"
+    assert second == "[0:a]alimiter=limit=0.5012:attack=5:release=50:level=false:latency=true,volume=6.5000dB[a]"
 
 
 def test_the_meter_summary_is_read():
@@ -75,14 +75,12 @@ def test_the_meter_summary_is_read():
 
 
 def test_film_command_is_web_ready(tmp_path):
-    mix = assemble.Mix((tmp_path / "a.mp4",), (PLACED[0],), tmp_path / "bed.wav", SETTINGS.music,
-                       tmp_path / "duck.wav")
     measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
-    cmd = assemble.film_command(mix, 0.0, measured, tmp_path / "list.ffconcat", tmp_path / "f.mp4")
+    cmd = assemble.film_command(tmp_path / "premix.wav", SETTINGS.music, 0.0, measured, tmp_path / "list.ffconcat",
+                                tmp_path / "f.mp4")
     joined = " ".join(cmd)
-    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 3:v" in joined
-    assert f"-f concat -safe 0 -i {tmp_path / 'list.ffconcat'}" in joined
-    assert "-stream_loop -1 -i " + str(tmp_path / "bed.wav") in joined
+    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 1:v" in joined
+    assert f"-i {tmp_path / 'premix.wav'} -f concat -safe 0 -i {tmp_path / 'list.ffconcat'}" in joined
 
 
 # --- one real small film -----------------------------------------------------------------------------------------
