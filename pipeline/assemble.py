@@ -1,14 +1,17 @@
-"""Segment clips and the film.
+"""Segment clips, the film's sound and the film.
 
-`segment_clip` gives a video-only clip its narration (or silence). `concat_film` joins the clips and lays the music
-bed under them: alone on the title, dipped by settings `music.duck_db` wherever the voice speaks (and through its
-short pauses), then alone again for the tail over the held last frame, fading out. A levels pass listens to the
-voice and the bed first: the bed is set `music.volume_db` relative to the narration's level (so any voice and any
-music file give the same balance), and the ducking gain is computed from where the voice actually is. The
-loudness meter then reads the mix and one linear gain brings it to its loudness target.
+`segment_clip` gives a video-only clip its narration (or silence). `make_soundtrack` lays the narrations end to
+end, each in its segment's frames, over the music bed: alone on the title, dipped by settings `music.duck_db`
+wherever the voice speaks (and through its short pauses), then alone again for the tail, fading out. A levels pass
+listens to the voice and the bed first: the bed is set `music.volume_db` relative to the narration's level (so any
+voice and any music file give the same balance), and the ducking gain is computed from where the voice actually
+is. The mix is made once; the loudness meter reads it and one linear gain brings it to its loudness target. The
+soundtrack needs only the narration and the segments' lengths, so the render makes it while the pictures are still
+being drawn; `join_film` then puts it, by stream copy, under the clips' video (also copied) and a held last frame.
+`concat_film` does both from finished clips.
 
-Every pass that mixes (the loudness measurement and the encode) takes its ffmpeg inputs and its filter graph from
-one `Mix`, so they number their inputs the same way and hear the same mix.
+The mix's inputs and its filter graph come from one `Mix`, so the levels pass and the mix number their inputs the
+same way and hear the same sound.
 
 Boundaries never drift: every clip's length is fixed in whole video frames, its audio is trimmed or padded to
 exactly that many samples, and each segment's start is the sum of the lengths before it. Those starts are returned
@@ -145,10 +148,11 @@ def write_gain(path: Path, gain: np.ndarray, seconds: float) -> Path:
 
 @dataclass(frozen=True)
 class Mix:
-    """What the film's sound is made of, in ffmpeg's numbering: the clips' audio (inputs 0…n-1), the music (n) and
-    the bed's ducking gain (n+1, once the levels pass has written it). Every command that mixes takes its inputs
-    and its graph from here, so the loudness measurement and the encode cannot hear different mixes."""
-    clips: tuple[Path, ...]
+    """What the film's sound is made of, in ffmpeg's numbering: each segment's voice (inputs 0…n-1: a file whose
+    first audio stream is its narration, a WAV or a clip, or None for silence), the music (n) and the bed's
+    ducking gain (n+1, once the levels pass has written it). Every command that mixes takes its inputs and its
+    graph from here, so the levels pass and the mix cannot hear different sounds."""
+    voices: tuple[Path | None, ...]
     placements: tuple[Placement, ...]
     bed: Path
     music: MusicSettings
@@ -159,21 +163,18 @@ class Mix:
     def total_seconds(self) -> float:
         return sum(p.seconds for p in self.placements) + self.music.tail_seconds
 
-    @property
-    def next_input(self) -> int:
-        """The index of an input given after the mix's own (the film's video)."""
-        return len(self.clips) + 1 + (self.duck is not None)
-
 
 def mix_inputs(mix: Mix) -> list[str]:
-    """The clips (for their audio; `-vn` keeps their video undecoded), the music looped (a bed shorter than the
-    film repeats; the graph trims it), then the ducking gain."""
-    return ([arg for clip in mix.clips for arg in ("-vn", "-i", str(clip))]
+    """The voices (a clip's video stays undecoded: `-vn`; silence where there is none), the music looped (a bed
+    shorter than the film repeats; the graph trims it), then the ducking gain."""
+    def voice(path: Path | None) -> tuple:
+        return ("-vn", "-i", str(path)) if path else ("-f", "lavfi", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo")
+    return ([arg for path in mix.voices for arg in voice(path)]
             + ["-stream_loop", "-1", "-i", str(mix.bed)] + (["-i", str(mix.duck)] if mix.duck else []))
 
 
 def voice_track(mix: Mix) -> str:
-    """Graph from the clips' audio to one unlabelled stream: each trimmed to its segment's exact length, joined,
+    """Graph from the voices to one unlabelled stream: each trimmed to its segment's exact length, joined,
     padded with silence over the tail, and evened by a gentle compressor (so the limiter before the gain has less
     to do; the levels pass hears the voice after it, as the film does)."""
     n, total = len(mix.placements), samples(mix.total_seconds)
@@ -185,7 +186,7 @@ def voice_track(mix: Mix) -> str:
 
 def bed_track(mix: Mix) -> str:
     """Graph from the music to one unlabelled stream as long as the film, as the file has it."""
-    return f"[{len(mix.clips)}:a]{STEREO},atrim=end_sample={samples(mix.total_seconds)},asetpts=N/SR/TB"
+    return f"[{len(mix.voices)}:a]{STEREO},atrim=end_sample={samples(mix.total_seconds)},asetpts=N/SR/TB"
 
 
 def audio_graph(mix: Mix) -> str:
@@ -200,7 +201,7 @@ def audio_graph(mix: Mix) -> str:
         f"{bed_track(mix)},volume={mix.bed_gain_db:.2f}dB,afade=t=in:d={FADE_IN},"
         f"afade=t=out:st={total - fade:.6f}:d={fade}[bed]",
         # pan, not aformat: upmixing a mono gain must keep it 1, not 1/√2
-        f"[{len(mix.clips) + 1}:a]aresample={AUDIO_RATE},pan=stereo|c0=c0|c1=c0,"
+        f"[{len(mix.voices) + 1}:a]aresample={AUDIO_RATE},pan=stereo|c0=c0|c1=c0,"
         f"atrim=end_sample={samples(total)},asetpts=N/SR/TB[duck]",
         "[bed][duck]amultiply[ducked]",
         "[voice][ducked]amix=inputs=2:normalize=0:duration=first[mix]",
@@ -259,13 +260,17 @@ def measure_command(premix: Path, music: MusicSettings, limit_db: float) -> list
                   loglevel="info")
 
 
-def film_command(premix: Path, music: MusicSettings, limit_db: float, measured: dict, video_list: Path,
-                 out: Path) -> list[str]:
-    """The film: the premix brought to its loudness by `measured`, under the joined clips' video copied as it is
-    (the concat script, the second input), web-ready (+faststart: the index first, so playback starts at once)."""
-    return ffmpeg("-i", premix, "-f", "concat", "-safe", "0", "-i", video_list,
-                  "-filter_complex", loudness_chain(music, limit_db, measured),
-                  "-map", "1:v", "-map", "[a]", "-c:v", "copy", *aac(), "-movflags", "+faststart", out)
+def soundtrack_command(premix: Path, music: MusicSettings, limit_db: float, measured: dict, out: Path) -> list[str]:
+    """The film's sound: the premix brought to its loudness by `measured`, encoded on its own."""
+    return ffmpeg("-i", premix, "-filter_complex", loudness_chain(music, limit_db, measured), "-map", "[a]", *aac(),
+                  out)
+
+
+def film_command(video_list: Path, soundtrack: Path, out: Path) -> list[str]:
+    """The film: the joined clips' video (the concat script) and the soundtrack, both copied as they are, web-ready
+    (+faststart: the index first, so playback starts at once)."""
+    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, "-i", soundtrack, "-map", "0:v", "-map", "1:a",
+                  "-c", "copy", "-movflags", "+faststart", out)
 
 
 def loudness_passes(premix: Path, music: MusicSettings, what: str) -> tuple[float, dict, list[dict]]:
@@ -287,11 +292,20 @@ def loudness_passes(premix: Path, music: MusicSettings, what: str) -> tuple[floa
 
 # --- the film ----------------------------------------------------------------------------------------------------
 
+def place(lengths: list[tuple[str, float]], fps: int) -> list[Placement]:
+    """Segments (id, seconds) one after another, each rounded to whole frames: where each sits in the film."""
+    placements, frames = [], 0
+    for segment, seconds in lengths:
+        n = round(seconds * fps)
+        placements.append(Placement(segment, frames / fps, n / fps))
+        frames += n
+    return placements
+
+
 def lay_out(clips: list[Path], settings: Settings) -> list[Placement]:
     """Each clip's place in the film, from its measured length in whole frames. Clips must already have the
     film's size and frame rate (a mismatch is an upstream bug, not something to patch here) and carry audio."""
     video = settings.video
-    placements, frames = [], 0
     with ThreadPoolExecutor(4) as pool:         # ffprobe is mostly start-up: 30 clips in a second, not in three
         infos = list(pool.map(probe, clips))
     for clip, info in zip(clips, infos):
@@ -301,10 +315,7 @@ def lay_out(clips: list[Path], settings: Settings) -> list[Placement]:
         if (v["width"], v["height"]) != (video.width, video.height) or abs(v["fps"] - video.fps) > 0.01:
             raise UserError(f"{rel(clip)}: {v['width']}x{v['height']} at {v['fps']:g} fps, but settings "
                             f"'video' ask for {video.width}x{video.height} at {video.fps} fps")
-        n = round(v["duration"] * video.fps)
-        placements.append(Placement(Path(clip).stem, frames / video.fps, n / video.fps))
-        frames += n
-    return placements
+    return place([(Path(clip).stem, info["video"]["duration"]) for clip, info in zip(clips, infos)], video.fps)
 
 
 def hold_command(clip: Path, seconds: float, out: Path, settings: VideoSettings) -> list[str]:
@@ -330,16 +341,21 @@ def read_layout(film: Path) -> list[Placement]:
     return [Placement(**p) for p in data["segments"]]
 
 
-def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Settings) -> list[Placement]:
-    """Write the film: clips in order, music under them and over a held last frame, loudness-normalised. Returns
-    where each segment starts (also written to `layout_path(out)`)."""
-    clips, out, music = [Path(c) for c in clips], Path(out), settings.music
-    if not clips:
-        raise UserError(f"{rel(out)}: no segment clips to join")
+def soundtrack_data(soundtrack: Path) -> Path:
+    """What the soundtrack was set from (levels, loudness passes), written beside it."""
+    return Path(soundtrack).with_suffix(".json")
+
+
+def make_soundtrack(voices: list[Path | None], placements: list[Placement], music_bed: Path, out: Path,
+                    settings: Settings) -> dict:
+    """The film's sound (AAC in an .m4a): each segment's voice in its placement, over the music bed, through the
+    tail, loudness-normalised. Returns, and writes beside it (`soundtrack_data`), its levels and loudness passes."""
+    out, music = Path(out), settings.music
+    if not placements:
+        raise UserError(f"{rel(out)}: no segments to lay the sound under")
     if not Path(music_bed).is_file():
         raise UserError(f"{rel(music_bed)}: missing music bed")
-    placements = lay_out(clips, settings)
-    mix = Mix(tuple(clips), tuple(placements), Path(music_bed), music)
+    mix = Mix(tuple(voices), tuple(placements), Path(music_bed), music)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.stem}-work-", dir=out.parent) as work, atomic_output(out) as tmp:
         work = Path(work)
@@ -347,12 +363,45 @@ def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Setting
         premix = work / "premix.wav"
         run(premix_command(mix, premix), f"{rel(out)}: mix")
         limit_db, measured, passes = loudness_passes(premix, music, rel(out))
-        tail, script = work / "tail.mp4", work / "film.ffconcat"
+        run(soundtrack_command(premix, music, limit_db, measured, tmp), f"{rel(out)}: encode")
+        data = {"levels": levels, "loudness": {"measured": passes, "gain_db": round(gain_db(music, measured), 4)}}
+        write_json(soundtrack_data(out), data)
+    return data
+
+
+def join_film(clips: list[Path], placements: list[Placement], soundtrack: Path, out: Path,
+              settings: Settings) -> None:
+    """Write the film: the clips' video in order and the last frame held over the tail, under the soundtrack made
+    for these placements; a clip whose length is not its placement's is an error naming it. The layout (the
+    placements, with the soundtrack's levels and loudness) is written beside the film (`layout_path`)."""
+    clips, out, music = [Path(c) for c in clips], Path(out), settings.music
+    if not clips:
+        raise UserError(f"{rel(out)}: no segment clips to join")
+    for clip, found, planned in zip(clips, lay_out(clips, settings), placements):
+        if round(found.seconds * settings.video.fps) != round(planned.seconds * settings.video.fps):
+            raise UserError(f"{rel(clip)}: lasts {found.seconds:.3f} s, but the film's sound gives its segment "
+                            f"{planned.seconds:.3f} s")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.stem}-work-", dir=out.parent) as work, atomic_output(out) as tmp:
+        tail, script = Path(work) / "tail.mp4", Path(work) / "film.ffconcat"
         run(hold_command(clips[-1], music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
         script.write_text(concat_list([*clips, tail]))
-        run(film_command(premix, music, limit_db, measured, script, tmp), f"{rel(out)}: film",
-            seconds=mix.total_seconds, label="film")
+        run(film_command(script, Path(soundtrack), tmp), f"{rel(out)}: film")
     write_json(layout_path(out), {"fps": settings.video.fps, "tail_seconds": music.tail_seconds,
-                                  "segments": [asdict(p) for p in placements], "levels": levels,
-                                  "loudness": {"measured": passes, "gain_db": round(gain_db(music, measured), 4)}})
+                                  "segments": [asdict(p) for p in placements],
+                                  **read_json(soundtrack_data(soundtrack), "soundtrack levels")})
+
+
+def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Settings) -> list[Placement]:
+    """The film from finished clips, each carrying its narration: laid out by their lengths, the sound made from
+    their audio, then joined. Returns where each segment starts (also written to `layout_path(out)`)."""
+    clips = [Path(c) for c in clips]
+    if not clips:
+        raise UserError(f"{rel(out)}: no segment clips to join")
+    placements = lay_out(clips, settings)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".sound-", dir=Path(out).parent) as work:
+        soundtrack = Path(work) / "soundtrack.m4a"
+        make_soundtrack(clips, placements, music_bed, soundtrack, settings)
+        join_film(clips, placements, soundtrack, out, settings)
     return placements

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -207,25 +207,39 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
                 start(seg, None)
         timings, _ = narrate(settings, only=narrate_only, console=console, progress=bars,
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
-        # the film's length is known now: its music is made while the segments render, not after them
-        bed = threading.Thread(target=early_bed, args=(storyboard, timings, settings), daemon=True)
-        bed.start()
+        timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
+        # every segment's length is known now: the film's sound is made while the pictures are drawn
+        sound = ThreadPoolExecutor(1, thread_name_prefix="soundtrack")
+        soundtrack = sound.submit(make_soundtrack, storyboard, timings, settings)
+        sound.shutdown(wait=False)
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
-        bed.join()
-    timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
+        soundtrack.result()         # its fault, if any, is this stage's (one line, not a thread's traceback)
     return timings, clips
 
 
-def early_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> None:
-    """The film's music, made ahead of the film stage. A fault here (a missing music file, a lost narration) is
-    left for the film stage, which asks for the bed again and reports it as one line, not a thread's traceback."""
-    try:
-        film_bed(storyboard, timings, settings)
-    except UserError:
-        pass
+def make_soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> Made:
+    """The film's sound, from the narration and the segments' lengths alone (pipeline/assemble.py), cached by
+    what it is made of."""
+    placements = film_placements(storyboard, timings, settings)
+    voices = [NARRATION_DIR / entry["wav"] if entry else None
+              for entry, _ in segment_lengths(storyboard, timings).values()]
+    bed = film_bed(storyboard, timings, settings)
+    key = content_hash("soundtrack-v1", voices, [asdict(p) for p in placements], bed, settings.music.__dict__)
+
+    def make(out: Path) -> None:
+        console.print("[bold]sound[/] mixing the narration over the music, two-pass loudness…")
+        assemble.make_soundtrack(voices, placements, bed, out, settings)
+
+    return Made(made_once(cached("soundtrack", key, ".m4a"), make), key)
+
+
+def film_placements(storyboard: list[Segment], timings: dict, settings: Settings) -> list[assemble.Placement]:
+    """Where each segment sits in the film: its narration's length (or its own), in whole frames, in order."""
+    lengths = segment_lengths(storyboard, timings)
+    return assemble.place([(s.id, lengths[s.id][1]) for s in storyboard], settings.video.fps)
 
 
 def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Path:
@@ -237,8 +251,8 @@ def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Pa
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
     """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all. The film
     and its companions are keyed like every stage: an unchanged film with a passing report is left as it is."""
-    key = content_hash("film-v2", [c.key for c in clips], settings.music.__dict__, settings.video.__dict__,
-                       settings.seed)
+    soundtrack = make_soundtrack(storyboard, timings, settings)      # made while the pictures were drawn
+    key = content_hash("film-v3", [c.key for c in clips], soundtrack.key, settings.video.__dict__)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
                               settings.links.__dict__, ASSETS / "thumbnail.svg")
@@ -247,7 +261,6 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         if report.get("key") == report_key and report.get("ok"):
             return report
     def join(out: Path) -> None:
-        bed = film_bed(storyboard, timings, settings)
         work = CACHE / "film-clips"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -255,8 +268,8 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         for seg, clip in zip(storyboard, clips):       # the layout names segments by their clips' stems
             (work / f"{seg.id}.mp4").symlink_to(clip.path)
             named.append(work / f"{seg.id}.mp4")
-        console.print("[bold]film[/] joining clips, mixing music, two-pass loudness…")
-        assemble.concat_film(named, bed, out, settings)
+        console.print("[bold]film[/] joining the clips and the soundtrack…")
+        assemble.join_film(named, film_placements(storyboard, timings, settings), soundtrack.path, out, settings)
 
     made_keyed(FILM, key, join)
     placements = assemble.read_layout(FILM)

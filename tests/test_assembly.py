@@ -75,12 +75,10 @@ def test_the_meter_summary_is_read():
 
 
 def test_film_command_is_web_ready(tmp_path):
-    measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
-    cmd = assemble.film_command(tmp_path / "premix.wav", SETTINGS.music, 0.0, measured, tmp_path / "list.ffconcat",
-                                tmp_path / "f.mp4")
+    cmd = assemble.film_command(tmp_path / "list.ffconcat", tmp_path / "sound.m4a", tmp_path / "f.mp4")
     joined = " ".join(cmd)
-    assert "-movflags +faststart" in joined and "-c:v copy" in joined and "-map 1:v" in joined
-    assert f"-i {tmp_path / 'premix.wav'} -f concat -safe 0 -i {tmp_path / 'list.ffconcat'}" in joined
+    assert "-movflags +faststart" in joined and "-c copy" in joined and "-map 0:v -map 1:a" in joined
+    assert f"-f concat -safe 0 -i {tmp_path / 'list.ffconcat'} -i {tmp_path / 'sound.m4a'}" in joined
 
 
 # --- one real small film -----------------------------------------------------------------------------------------
@@ -185,3 +183,24 @@ def test_film_refuses_a_clip_of_the_wrong_size(film, tmp_path):
                                  tmp_path / "wide.mp4", SETTINGS.video)
     with pytest.raises(UserError, match=r"wide.mp4: 640x360 at 30 fps, but settings 'video' ask for 320x180"):
         assemble.concat_film([wide], film["dir"] / "bed.wav", tmp_path / "f.mp4", SETTINGS)
+
+
+def test_the_film_carries_the_soundtrack_made_for_its_lengths_and_refuses_a_clip_of_another(film, tmp_path):
+    """The render makes the sound from the narration alone while the pictures are drawn: the film copies it
+    packet for packet, and a clip that came out a frame longer than its segment's sound is an error naming it."""
+    placements = film["placements"]
+    voices = [c if text else None for c, (_, _, text, _) in zip(film["clips"], STORY)]
+    sound = assemble.make_soundtrack(voices, placements, film["dir"] / "bed.wav", tmp_path / "sound.m4a", SETTINGS)
+    assert sound["loudness"]["measured"] and assemble.soundtrack_data(tmp_path / "sound.m4a").exists()
+    assemble.join_film(film["clips"], placements, tmp_path / "sound.m4a", tmp_path / "film.mp4", SETTINGS)
+
+    def packets(path):
+        lines = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a", "-c", "copy", "-f", "framemd5",
+                                "-"], capture_output=True, text=True, check=True).stdout.splitlines()
+        return [line.split(",")[-1] for line in lines if not line.startswith("#")]     # each packet's digest
+    assert packets(tmp_path / "film.mp4") == packets(tmp_path / "sound.m4a")
+    longer = [*placements[:-1], assemble.Placement(placements[-1].id, placements[-1].start,
+                                                   placements[-1].seconds - FRAME)]
+    with pytest.raises(UserError, match=rf"{STORY[-1][0]}.mp4: lasts [\d.]+ s, but the film's sound gives its segment"):
+        assemble.join_film(film["clips"], longer, tmp_path / "sound.m4a", tmp_path / "film2.mp4", SETTINGS)
+    assert not (tmp_path / "film2.mp4").exists()

@@ -20,7 +20,7 @@ from core.settings import MusicSettings, Settings, VideoSettings
 from core.storyboard import Segment
 from pipeline import assemble, captions, metadata, verify
 from pipeline.assemble import LEVEL_WINDOW, Mix, Placement
-from pipeline.ffmpeg import ANALYSIS_RATE, decode_mono
+from pipeline.ffmpeg import ANALYSIS_RATE, AUDIO_RATE, decode_mono
 from pipeline.music import synthesize_bed
 
 SETTINGS = Settings(video=VideoSettings(width=320, height=180, fps=30, crf=28),
@@ -45,15 +45,16 @@ SHIFT = 3 * FRAME   # the late line's delay: a few frames, more than the one fra
 
 # --- commands as data --------------------------------------------------------------------------------------------
 
-def test_the_mix_is_made_once_and_measured_and_encoded_from_the_same_premix(tmp_path):
-    mix = Mix(clips=(tmp_path / "01-title.mp4", tmp_path / "02-hook.mp4"),
+def test_the_mix_is_made_once_then_measured_and_encoded_alike_and_the_film_copies_it(tmp_path):
+    mix = Mix(voices=(None, tmp_path / "02-hook.wav"),
               placements=(Placement("01-title", 0.0, 3.0), Placement("02-hook", 3.0, 10.0)), bed=tmp_path / "bed.wav",
               music=SETTINGS.music, duck=tmp_path / "duck.wav", bed_gain_db=-20.5)
     measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
     premix = assemble.premix_command(mix, tmp_path / "premix.wav")
     measure = assemble.measure_command(tmp_path / "premix.wav", SETTINGS.music, -3.0)
-    film = assemble.film_command(tmp_path / "premix.wav", SETTINGS.music, -3.0, measured,
-                                 tmp_path / "list.ffconcat", tmp_path / "f.mp4")
+    sound = assemble.soundtrack_command(tmp_path / "premix.wav", SETTINGS.music, -3.0, measured,
+                                        tmp_path / "sound.m4a")
+    film = assemble.film_command(tmp_path / "list.ffconcat", tmp_path / "sound.m4a", tmp_path / "f.mp4")
 
     def inputs(cmd):
         return [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "-i"]
@@ -62,16 +63,19 @@ def test_the_mix_is_made_once_and_measured_and_encoded_from_the_same_premix(tmp_
         return cmd[cmd.index("-filter_complex") + 1]
 
     assert premix[-1] == str(tmp_path / "premix.wav") and premix[premix.index("-c:a") + 1] == "pcm_f64le"
-    assert inputs(measure) == [str(tmp_path / "premix.wav")]
-    assert inputs(film) == [str(tmp_path / "premix.wav"), str(tmp_path / "list.ffconcat")]
-    assert film[film.index("-map") + 1] == "1:v"                                 # the video is the second input
+    assert inputs(measure) == inputs(sound) == [str(tmp_path / "premix.wav")]
     # measuring and encoding limit the premix alike; one meters, the other applies the measured gain
-    assert graph(measure).split(",")[0] == graph(film).split(",")[0] == "[0:a]alimiter=limit=0.7079:attack=5:" \
+    assert graph(measure).split(",")[0] == graph(sound).split(",")[0] == "[0:a]alimiter=limit=0.7079:attack=5:" \
         "release=50:level=false:latency=true"
-    # every stream the mix's graph takes is the input it means: clips' audio, then the bed, then the ducking gain
+    assert graph(sound).endswith("volume=6.5000dB[a]") and sound[sound.index("-c:a") + 1] == "aac"
+    # the film copies the picture and the sound
+    assert inputs(film) == [str(tmp_path / "list.ffconcat"), str(tmp_path / "sound.m4a")]
+    assert " ".join(film).count("-map") == 2 and film[film.index("-c") + 1] == "copy"
+    # every stream the mix's graph takes is the input it means: silence, a voice, then the bed and the ducking gain
     taken = dict((label, inputs(premix)[int(index)])
                  for index, label in re.findall(r"\[(\d+):a\][^;\[]*\[(\w+)\]", graph(premix)))
-    assert taken == {"a0": str(mix.clips[0]), "a1": str(mix.clips[1]), "bed": str(mix.bed), "duck": str(mix.duck)}
+    assert taken == {"a0": f"anullsrc=r={AUDIO_RATE}:cl=stereo", "a1": str(mix.voices[1]), "bed": str(mix.bed),
+                     "duck": str(mix.duck)}
 
 
 def test_the_duck_dips_by_duck_db_through_short_pauses_and_swells_back_in_long_ones():
