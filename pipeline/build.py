@@ -1,6 +1,7 @@
 """The whole chain behind `just render`, `just preview` and `just contact-sheet`, re-doing only what is stale.
 
     train → narrate → visuals (scenes and stills, in parallel) → presenter → segment clips → film → companions → verify
+                    ↘ soundtrack (narration over the music, loudness; made while the visuals are) ↗
 
 Every stage is a function from files to files. Each output's name carries a key: a hash of the parameters and input
 files that determine it (Merkle style: a segment clip's key includes its video's and its narration's keys). An output

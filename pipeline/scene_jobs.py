@@ -46,6 +46,7 @@ class FilmEncoder:
 
     def __init__(self, job: SceneJob):
         import av
+        self.av = av
         self.container = av.open(job.video, "w", format="mp4", options={"video_track_timescale": str(TIMESCALE)})
         self.stream = self.container.add_stream("libx264", rate=job.fps, options=x264_options(job.crf, job.fps))
         self.stream.width, self.stream.height, self.stream.pix_fmt = job.width, job.height, FILM_PIX_FMT
@@ -66,6 +67,14 @@ class FilmEncoder:
     def close(self) -> None:
         self.container.mux(self.stream.encode(None))
         self.container.close()
+
+    def abandon(self) -> None:
+        """Close a video a failed scene leaves unfinished (its temporary file is removed by the caller). The
+        scene's own error is the one to report, not one from finishing this file (a full disk, say)."""
+        try:
+            self.container.close()
+        except (OSError, self.av.FFmpegError):
+            pass
 
 
 def film_writer(job: SceneJob):
@@ -97,7 +106,7 @@ def film_writer(job: SceneJob):
             self.encoder.close()
 
         def abort(self) -> None:
-            self.encoder.container.close()
+            self.encoder.abandon()
 
     return FilmWriter
 

@@ -5,9 +5,10 @@ first moving mobject onwards in drawing order: a dot running round a loop has th
 thirty times a second. `DirtyRectRenderer` keeps Manim's split and its drawing order and finds, each frame, the cells
 of a coarse grid that anything moving covers now (its control points' box, padded by its stroke). Outside those cells
 the frame is the play's still image (everything that is not moving, drawn once); inside them it is rebuilt from the
-background, every mobject that reaches them drawn in order, clipped to them. A mobject that reaches no such cell leaves
-those pixels alone, so the frame is the one Manim would draw, pixel for pixel (tests/test_scene_renderer.py checks
-every frame of every segment against Manim's own drawing).
+background, every mobject that reaches them drawn again in order, and the still image put back wherever those
+painted outside the cells. A mobject that reaches no such cell leaves those pixels alone, so the frame is the one
+Manim would draw, pixel for pixel (tests/test_scenes.py checks every frame of every segment against Manim's own
+drawing, tests/test_scene_renderer.py the hard cases).
 
 What moves is what Manim itself redraws for: the families of the animations' mobjects, of mobjects with updaters and
 of foreground mobjects. A scene whose updater changed some other mobject would already be wrong under Manim's static
@@ -155,7 +156,8 @@ def animation_mobjects(animations) -> list:
 
 
 def plain(mob) -> bool:
-    """Drawn by Cairo paths alone, so a clip confines it (images and point clouds are pasted as arrays)."""
+    """Drawn by Cairo paths alone, so it paints only inside its cells (images and point clouds are pasted as
+    arrays: a play with any is drawn whole, as Manim does)."""
     return isinstance(mob, VMobject) and not mob.get_background_image()
 
 
