@@ -261,6 +261,11 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
+    placements = film_placements(storyboard, timings, settings)
+    listening = ThreadPoolExecutor(1, thread_name_prefix="listen")     # the sound is checked while the film is joined
+    heard = listening.submit(verify.listen, soundtrack.path, placements, timings, settings, storyboard)
+    listening.shutdown(wait=False)
+
     def join(out: Path) -> None:
         work = CACHE / "film-clips"
         shutil.rmtree(work, ignore_errors=True)
@@ -270,10 +275,9 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
             (work / f"{seg.id}.mp4").symlink_to(clip.path)
             named.append(work / f"{seg.id}.mp4")
         console.print("[bold]film[/] joining the clips and the soundtrack…")
-        assemble.join_film(named, film_placements(storyboard, timings, settings), soundtrack.path, out, settings)
+        assemble.join_film(named, placements, soundtrack.path, out, settings)
 
     made_keyed(FILM, key, join)
-    placements = assemble.read_layout(FILM)
     film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
     starts = {p.id: p.start for p in placements}
     cues = captions.write_captions(timings, starts, SRT, VTT)
@@ -285,7 +289,8 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     if gif_seg:                         # made again only when its segment changed
         made_keyed(GIF, content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT]),
                    lambda out: metadata.make_gif(FILM, out, gif_seg.start, gif_seg.seconds))
-    report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions)
+    report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions,
+                           heard=heard.result())
     write_json(verify.REPORT, {**report, "key": report_key})
     return report
 

@@ -121,6 +121,12 @@ def read_analysis(path: Path) -> np.ndarray:
 
 def decode_mono(paths: list[Path]) -> list[np.ndarray]:
     """Each file's first audio stream, folded to mono, as float32 samples at ANALYSIS_RATE (one ffmpeg for all)."""
+    return decode_mono_reporting(paths)[0]
+
+
+def decode_mono_reporting(paths: list[Path]) -> tuple[list[np.ndarray], list[str]]:
+    """decode_mono, with the decoder's error lines: the whole of each stream was decoded, so they are every error
+    its sound has (verification needs no other pass over it)."""
     paths = [Path(p) for p in paths]
     for path in paths:
         if not path.is_file():
@@ -129,8 +135,8 @@ def decode_mono(paths: list[Path]) -> list[np.ndarray]:
         raws = [Path(tmp) / f"{i}.f32" for i in range(len(paths))]
         cmd = ffmpeg(*[arg for path in paths for arg in ("-i", path)],
                      *[arg for i, raw in enumerate(raws) for arg in ("-map", f"{i}:a:0", *analysis_output(raw))])
-        run_tool(cmd, f"{rel(paths[0])}{' …' if len(paths) > 1 else ''}: decode audio")
-        return [read_analysis(raw) for raw in raws]
+        proc = run_tool(cmd, f"{rel(paths[0])}{' …' if len(paths) > 1 else ''}: decode audio")
+        return [read_analysis(raw) for raw in raws], [line for line in proc.stderr.splitlines() if line.strip()]
 
 
 # --- loudness ----------------------------------------------------------------------------------------------------
@@ -201,6 +207,14 @@ def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
         k = max(bisect.bisect_right(cuts, float(pts - first) + 1e-6) - 1, 0)
         stretches[k].update(line.encode())
     return [h.hexdigest() for h in stretches]
+
+
+def audio_packets(path: Path) -> str:
+    """A digest of a file's audio packets, their bytes only: the same for a soundtrack and a film that copied it."""
+    lines = run_tool(ffmpeg("-i", path, "-map", "0:a:0", "-c", "copy", "-f", "framemd5", "-"),
+                     f"{rel(path)}: audio packets").stdout.splitlines()
+    return hashlib.sha256("".join(line.rsplit(",", 1)[-1] for line in lines if line and not line.startswith("#"))
+                          .encode()).hexdigest()
 
 
 # --- running -----------------------------------------------------------------------------------------------------

@@ -35,8 +35,8 @@ from core.storyboard import Segment, load_storyboard
 from pipeline.assemble import (DUCK_HOLD, FILM, LEVEL_WINDOW, Placement, level_db, read_layout, speech_windows,
                                window_levels)
 from pipeline.captions import SRT, VTT, Cue, read_srt
-from pipeline.ffmpeg import (ANALYSIS_RATE, decode_command, decode_errors, decode_mono, measure_loudness, probe,
-                             stretch_digests)
+from pipeline.ffmpeg import (ANALYSIS_RATE, audio_packets, decode_command, decode_errors, decode_mono_reporting,
+                             measure_loudness, probe, stretch_digests)
 from pipeline.metadata import THUMBNAIL, YOUTUBE_MD, Chapter, chapter_problems, read_chapters
 
 REPORT = BUILD / "report.json"
@@ -150,7 +150,9 @@ def hear_all(audio: np.ndarray, narrated: list[Placement], wavs: dict[str, np.nd
     """Every narrated segment heard, each compared with the next segment's line (the last with the one before)."""
     neighbours = [narrated[k + 1] if k + 1 < len(narrated) else narrated[k - 1] if k else None
                   for k in range(len(narrated))]
-    return [hear(audio, p, wavs[p.id], q and (q.id, wavs[q.id]), frame) for p, q in zip(narrated, neighbours)]
+    with ThreadPoolExecutor(2) as pool:          # numpy's FFTs let go of the interpreter: two lines at once
+        return list(pool.map(lambda p, q: hear(audio, p, wavs[p.id], q and (q.id, wavs[q.id]), frame),
+                             narrated, neighbours))
 
 
 def narration_problems(heard: list[Heard], frame: float) -> list[str]:
@@ -334,13 +336,11 @@ def cue_timing_problems(cues: list[Cue], words: list[dict], seg_id: str, start: 
 
 # --- decoding ---------------------------------------------------------------------------------------------------------
 
-def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path,
-                 audio: bool = True) -> dict:
-    """The decoder's errors over the whole film (`seconds` long), decoded stretch by stretch: a segment each (it
-    begins with a keyframe) and the tail, each named by the digest of its packets. A stretch the report of an
+def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path) -> dict:
+    """The decoder's errors over the film's picture (`seconds` long), decoded stretch by stretch: a segment each
+    (it begins with a keyframe) and the tail, each named by the digest of its packets. A stretch the report of an
     earlier film already holds (an unchanged segment) is not decoded again, so after a one-segment edit only that
-    segment is, and `just verify` after `just render` decodes no picture at all. The audio, mixed anew for every
-    film, is decoded whole (when it has any).
+    segment is, and `just verify` after `just render` decodes no picture at all. (The sound is decoded by `listen`.)
     Returns {"stretches": {digest: {count, errors}}, "decoded", "count", "errors"}."""
     total = sum(p.seconds for p in placements)
     cuts = [p.start for p in placements] + ([total] if seconds - total > 1e-3 else [])    # (and the tail)
@@ -352,12 +352,11 @@ def decode_check(film: Path, placements: list[Placement], seconds: float, report
     todo = [k for k, digest in enumerate(digests) if digest not in earlier]
     ends = [*cuts[1:], seconds]
     found = decode_errors([decode_command(film, "v", cuts[k], ends[k] - cuts[k] if k < len(cuts) - 1 else None)
-                           for k in todo] + [decode_command(film, "a")] * audio, os.cpu_count() or 1)
-    sound = found.pop() if audio else []
+                           for k in todo], os.cpu_count() or 1)
     stretches = {**{d: earlier[d] for d in digests if d in earlier},
                  **{digests[k]: {"count": len(e), "errors": e[:DECODE_ERRORS_KEPT]} for k, e in zip(todo, found)}}
-    errors = [e for d in digests for e in stretches[d]["errors"]] + sound
-    count = sum(stretches[d]["count"] for d in digests) + len(sound)
+    errors = [e for d in digests for e in stretches[d]["errors"]]
+    count = sum(stretches[d]["count"] for d in digests)
     return {"stretches": {d: stretches[d] for d in digests}, "decoded": len(todo), "count": count,
             "errors": errors[:DECODE_ERRORS_KEPT]}
 
@@ -376,12 +375,12 @@ def narration_wavs(timings: dict, narration_dir: Path) -> dict[str, Path]:
 
 
 def sound_problems(film: Path, placements: list[Placement], timings: dict, narration_dir: Path,
-                   settings: Settings, storyboard: list[Segment] | None) -> tuple[list[str], dict, dict]:
+                   settings: Settings, storyboard: list[Segment] | None) -> tuple[list[str], dict, dict, list[str]]:
     """Where each narration is heard, what the music-only stretches hold, and the bed's levels. Returns the
-    problems, the report's entries and where each narration found was heard."""
+    problems, the report's entries, where each narration found was heard, and the decoder's errors."""
     frame, music = 1 / settings.video.fps, settings.music
     named = narration_wavs(timings, narration_dir)
-    audio, *voices = decode_mono([film, *named.values()])
+    (audio, *voices), decode_errors_found = decode_mono_reporting([film, *named.values()])
     wavs = dict(zip(named, voices))
     placed = {p.id for p in placements}
     should_speak = {s.id for s in storyboard or [] if s.narrated}
@@ -397,13 +396,29 @@ def sound_problems(film: Path, placements: list[Placement], timings: dict, narra
     report = {"narration": [h.report() for h in heard],
               "music_only": [{**s, "level_db": levels["music_only_db"].get(s["region"])} for s in strays],
               "levels": {**levels, **expected_levels(levels["voice_db"], music.volume_db, music.duck_db)}}
-    return problems, report, {h.id: h.found_start for h in heard if h.found}
+    return problems, report, {h.id: h.found_start for h in heard if h.found}, decode_errors_found
+
+
+def listen(sound: Path, placements: list[Placement], timings: dict, settings: Settings,
+           storyboard: list[Segment] | None, narration_dir: Path = NARRATION_DIR) -> dict:
+    """Everything verification hears, from `sound` (the film, or the soundtrack the film will carry, so the
+    render can listen while it joins the picture): the decoder's errors, the loudness meter, where each line is,
+    the music-only stretches and the bed's levels, and the digest of the audio packets heard."""
+    with ThreadPoolExecutor(1) as pool:         # the loudness meter beside the listening
+        loudness = pool.submit(measure_loudness, sound)
+        problems, content, heard, errors = sound_problems(sound, placements, timings, narration_dir, settings,
+                                                          storyboard)
+        return {"packets": audio_packets(sound), "decode_errors": errors, "loudness": loudness.result(),
+                "problems": problems, "content": content, "heard": heard}
 
 
 def verify(film: Path, segments_expected: list[Placement], timings: dict, chapters: list[Chapter],
            captions: list[Cue], settings: Settings | None = None, storyboard: list[Segment] | None = None,
-           report_path: Path = REPORT, files: list[Path] = (), narration_dir: Path = NARRATION_DIR) -> dict:
-    """Check the film; write the report; raise VerifyError (one line per problem in `.problems`) if any fail."""
+           report_path: Path = REPORT, files: list[Path] = (), narration_dir: Path = NARRATION_DIR,
+           heard: dict | None = None) -> dict:
+    """Check the film; write the report; raise VerifyError (one line per problem in `.problems`) if any fail.
+    `heard` is what `listen` heard of the sound the film was made with (its audio packets must be that sound's);
+    without it, the film is listened to here."""
     settings = settings or load_settings()
     film, fps = Path(film), settings.video.fps
     frame = 1 / fps
@@ -424,13 +439,17 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
     if sync_error is not None and sync_error > frame:
         problems.append(f"{rel(film)}: audio lasts {audio['duration']:.3f} s, video {video['duration']:.3f} s "
                         f"(A/V drift {sync_error:.3f} s > one frame)")
-    with ThreadPoolExecutor(2) as pool:         # decoding, the loudness meter and listening share the cores
-        decoding = pool.submit(decode_check, film, segments_expected, length, report_path, audio is not None)
-        loudness = pool.submit(measure_loudness, film) if audio else None
-        sound, content, heard = (sound_problems(film, segments_expected, timings, narration_dir, settings, storyboard)
-                                 if audio else ([], {}, {}))
-        loudness = loudness.result() if loudness else {}
+    with ThreadPoolExecutor(1) as pool:
+        decoding = pool.submit(decode_check, film, segments_expected, length, report_path)
+        if audio and heard is None:
+            heard = listen(film, segments_expected, timings, settings, storyboard, narration_dir)
+        elif audio and audio_packets(film) != heard["packets"]:
+            problems.append(f"{rel(film)}: its sound is not the soundtrack that was listened to")
         decoded = decoding.result()
+    heard = heard if audio else {"decode_errors": [], "loudness": {}, "problems": [], "content": {}, "heard": {}}
+    decoded = {**decoded, "count": decoded["count"] + len(heard["decode_errors"]),
+               "errors": (decoded["errors"] + heard["decode_errors"])[:DECODE_ERRORS_KEPT]}
+    loudness, sound, content = heard["loudness"], heard["problems"], heard["content"]
     if decoded["count"]:
         problems.append(f"{rel(film)}: {decoded['count']} decode error(s), first: {decoded['errors'][0]}")
     target = settings.music.loudness_lufs
@@ -441,7 +460,7 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
         problems.append(f"{rel(film)}: true peak {loudness['input_tp']:.1f} dBTP, above {TRUE_PEAK_LIMIT}")
     problems += sound
     problems += chapter_problems(chapters, length)
-    problems += caption_problems(captions, segments_expected, timings, heard, frame)
+    problems += caption_problems(captions, segments_expected, timings, heard["heard"], frame)
     report = {
         "film": rel(film), "ok": not problems, "problems": problems,
         "seconds": {"video": video and video["duration"], "audio": audio and audio["duration"], "expected": expected},

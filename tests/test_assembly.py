@@ -199,6 +199,13 @@ def test_the_film_carries_the_soundtrack_made_for_its_lengths_and_refuses_a_clip
                                 "-"], capture_output=True, text=True, check=True).stdout.splitlines()
         return [line.split(",")[-1] for line in lines if not line.startswith("#")]     # each packet's digest
     assert packets(tmp_path / "film.mp4") == packets(tmp_path / "sound.m4a")
+    # what was heard of the soundtrack (while the film was joined) stands for the film's sound, and only for it
+    heard = verify.listen(tmp_path / "sound.m4a", placements, film["timings"], SETTINGS, SEGMENTS, film["dir"])
+    checks = (tmp_path / "film.mp4", placements, film["timings"], film["chapters"], film["cues"], SETTINGS, SEGMENTS,
+              tmp_path / "report.json")
+    assert verify.verify(*checks, narration_dir=film["dir"], heard=heard)["ok"]
+    with pytest.raises(verify.VerifyError, match="its sound is not the soundtrack that was listened to"):
+        verify.verify(*checks, narration_dir=film["dir"], heard={**heard, "packets": "another"})
     longer = [*placements[:-1], assemble.Placement(placements[-1].id, placements[-1].start,
                                                    placements[-1].seconds - FRAME)]
     with pytest.raises(UserError, match=rf"{STORY[-1][0]}.mp4: lasts [\d.]+ s, but the film's sound gives its segment"):

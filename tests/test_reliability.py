@@ -23,6 +23,7 @@ from core.storyboard import load_storyboard
 from pipeline import render, verify
 from pipeline.assemble import Placement
 from pipeline.common import made_once
+from pipeline.ffmpeg import decode_mono_reporting
 
 FAKE_SUMMARY = Path(__file__).parent / "fixtures" / "summary.json"
 
@@ -91,7 +92,7 @@ def damaged(film: Path, out: Path, where: float) -> Path:
 
 
 def check(path: Path, report: Path) -> dict:
-    return verify.decode_check(path, SEGMENTS, 6.0, report, audio=False)
+    return verify.decode_check(path, SEGMENTS, 6.0, report)
 
 
 def test_a_clean_film_decodes_without_errors_a_segment_at_a_time(film, tmp_path):
@@ -138,6 +139,19 @@ def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
     assert not [p for p in problems(film) if "decode error" in p]
     bad = damaged(film, tmp_path / "bad.mp4", 0.5)
     assert [p for p in problems(bad) if "decode error(s), first: [h264" in p]
+
+
+def test_damaged_sound_is_a_decode_error(tmp_path):
+    """The sound is decoded once, for listening; the errors of that pass are the film's sound's errors."""
+    sound = tmp_path / "sound.m4a"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=440:d=6", "-c:a", "aac", str(sound)],
+                   check=True)
+    clean = decode_mono_reporting([sound])[1]
+    data = sound.read_bytes()
+    start = data.index(b"mdat") + 8
+    bad = tmp_path / "bad.m4a"
+    bad.write_bytes(flipped(flipped(data, start + 2000), start + 9000))
+    assert clean == [] and decode_mono_reporting([bad])[1]
 
 
 # --- one run per build folder ------------------------------------------------------------------------------------
