@@ -266,11 +266,16 @@ def soundtrack_command(premix: Path, music: MusicSettings, limit_db: float, meas
                   out)
 
 
-def film_command(video_list: Path, soundtrack: Path, out: Path) -> list[str]:
-    """The film: the joined clips' video (the concat script) and the soundtrack, both copied as they are, web-ready
-    (+faststart: the index first, so playback starts at once)."""
-    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, "-i", soundtrack, "-map", "0:v", "-map", "1:a",
-                  "-c", "copy", "-movflags", "+faststart", out)
+def picture_command(video_list: Path, out: Path) -> list[str]:
+    """The film's picture: the joined clips' video (the concat script), copied as it is."""
+    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, "-map", "0:v", "-c", "copy", out)
+
+
+def film_command(picture: Path, soundtrack: Path, out: Path) -> list[str]:
+    """The film: the picture and the soundtrack, both copied as they are, web-ready (+faststart: the index first,
+    so playback starts at once)."""
+    return ffmpeg("-i", picture, "-i", soundtrack, "-map", "0:v", "-map", "1:a", "-c", "copy", "-movflags",
+                  "+faststart", out)
 
 
 def loudness_passes(premix: Path, music: MusicSettings, what: str) -> tuple[float, dict, list[dict]]:
@@ -369,12 +374,11 @@ def make_soundtrack(voices: list[Path | None], placements: list[Placement], musi
     return data
 
 
-def join_film(clips: list[Path], placements: list[Placement], soundtrack: Path, out: Path,
-              settings: Settings) -> None:
-    """Write the film: the clips' video in order and the last frame held over the tail, under the soundtrack made
-    for these placements; a clip whose length is not its placement's is an error naming it. The layout (the
-    placements, with the soundtrack's levels and loudness) is written beside the film (`layout_path`)."""
-    clips, out, music = [Path(c) for c in clips], Path(out), settings.music
+def join_picture(clips: list[Path], placements: list[Placement], out: Path, settings: Settings) -> None:
+    """The film's picture: the clips' video in order and the last frame held over the tail, by stream copy (the
+    render joins it while the soundtrack is still being made). A clip whose length is not its placement's (the
+    soundtrack's) is an error naming it."""
+    clips, out = [Path(c) for c in clips], Path(out)
     if not clips:
         raise UserError(f"{rel(out)}: no segment clips to join")
     for clip, found, planned in zip(clips, lay_out(clips, settings), placements):
@@ -383,13 +387,32 @@ def join_film(clips: list[Path], placements: list[Placement], soundtrack: Path, 
                             f"{planned.seconds:.3f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.stem}-work-", dir=out.parent) as work, atomic_output(out) as tmp:
-        tail, script = Path(work) / "tail.mp4", Path(work) / "film.ffconcat"
-        run(hold_command(clips[-1], music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
+        tail, script = Path(work) / "tail.mp4", Path(work) / "picture.ffconcat"
+        run(hold_command(clips[-1], settings.music.tail_seconds, tail, settings.video), f"{rel(out)}: held last frame")
         script.write_text(concat_list([*clips, tail]))
-        run(film_command(script, Path(soundtrack), tmp), f"{rel(out)}: film")
-    write_json(layout_path(out), {"fps": settings.video.fps, "tail_seconds": music.tail_seconds,
+        run(picture_command(script, tmp), f"{rel(out)}: picture")
+
+
+def mux_film(picture: Path, placements: list[Placement], soundtrack: Path, out: Path, settings: Settings) -> None:
+    """Write the film: the picture under the soundtrack made for these placements, both copied. The layout (the
+    placements, with the soundtrack's levels and loudness) is written beside the film (`layout_path`)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(out) as tmp:
+        run(film_command(Path(picture), Path(soundtrack), tmp), f"{rel(out)}: film")
+    write_json(layout_path(out), {"fps": settings.video.fps, "tail_seconds": settings.music.tail_seconds,
                                   "segments": [asdict(p) for p in placements],
                                   **read_json(soundtrack_data(soundtrack), "soundtrack levels")})
+
+
+def join_film(clips: list[Path], placements: list[Placement], soundtrack: Path, out: Path,
+              settings: Settings) -> None:
+    """The film from its clips and the soundtrack made for these placements: join_picture, then mux_film."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".picture-", dir=Path(out).parent) as work:
+        picture = Path(work) / "picture.mp4"
+        join_picture(clips, placements, picture, settings)
+        mux_film(picture, placements, soundtrack, out, settings)
 
 
 def concat_film(clips: list[Path], music_bed: Path, out: Path, settings: Settings) -> list[Placement]:

@@ -177,10 +177,11 @@ def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality:
 
 
 def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: render.Quality,
-                      narrate_only: list[str] | None) -> tuple[dict, list[Made]]:
+                      narrate_only: list[str] | None) -> tuple[dict, list[Made], Future]:
     """Narration and segment clips at once: a segment is ready to render as soon as its voice line is, and `jobs`
     segments are made at a time, the longest ready one first (so a long one never starts last), while the voice
-    goes on with the next lines."""
+    goes on with the next lines. Once the voice is done, the soundtrack is made beside the pictures: returned as a
+    future, which the film stage waits for only when it needs it."""
     by_id = {s.id: s for s in storyboard}
     futures: dict[str, Future] = {}
     ready, ready_lock = [], threading.Lock()
@@ -217,8 +218,7 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
         if missing:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
-        soundtrack.result()         # its fault, if any, is this stage's (one line, not a thread's traceback)
-    return timings, clips
+    return timings, clips, soundtrack
 
 
 def make_soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> Made:
@@ -249,11 +249,18 @@ def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Pa
     return music.bed_for(settings, total + settings.music.tail_seconds, CACHE / "music")
 
 
-def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings) -> dict:
-    """Join the clips under the music, then write captions, YouTube text, thumbnail, GIF, and verify all. The film
-    and its companions are keyed like every stage: an unchanged film with a passing report is left as it is."""
-    soundtrack = make_soundtrack(storyboard, timings, settings)      # made while the pictures were drawn
-    key = content_hash("film-v3", [c.key for c in clips], soundtrack.key, settings.video.__dict__)
+def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings,
+         soundtrack: Future) -> dict:
+    """Join the clips' picture (while the soundtrack may still be in the making), put it under the soundtrack, then
+    write captions, YouTube text, thumbnail, GIF, and verify all. The film and its companions are keyed like every
+    stage: an unchanged film with a passing report is left as it is."""
+    placements = film_placements(storyboard, timings, settings)
+    picture_key = content_hash("picture-v1", [c.key for c in clips], settings.video.__dict__,
+                               settings.music.tail_seconds)
+    picture = made_once(cached("picture", picture_key),
+                        lambda out: assemble.join_picture([c.path for c in clips], placements, out, settings))
+    sound = soundtrack.result()         # its fault, if any, is this stage's (one line, not a thread's traceback)
+    key = content_hash("film-v4", picture_key, sound.key)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
                               settings.links.__dict__, ASSETS / "thumbnail.svg")
@@ -261,21 +268,13 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    placements = film_placements(storyboard, timings, settings)
     listening = ThreadPoolExecutor(1, thread_name_prefix="listen")     # the sound is checked while the film is joined
-    heard = listening.submit(verify.listen, soundtrack.path, placements, timings, settings, storyboard)
+    heard = listening.submit(verify.listen, sound.path, placements, timings, settings, storyboard)
     listening.shutdown(wait=False)
 
     def join(out: Path) -> None:
-        work = CACHE / "film-clips"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        named = []
-        for seg, clip in zip(storyboard, clips):       # the layout names segments by their clips' stems
-            (work / f"{seg.id}.mp4").symlink_to(clip.path)
-            named.append(work / f"{seg.id}.mp4")
-        console.print("[bold]film[/] joining the clips and the soundtrack…")
-        assemble.join_film(named, placements, soundtrack.path, out, settings)
+        console.print("[bold]film[/] the picture under the soundtrack…")
+        assemble.mux_film(picture, placements, sound.path, out, settings)
 
     made_keyed(FILM, key, join)
     film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
@@ -304,9 +303,9 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     ensure_recording(quick)
     from pipeline.companion import build_companion
     build_companion(settings)
-    timings, clips = narrate_and_build(storyboard, settings, quality,
-                                       [s.id for s in storyboard if s.narrated] if only else None)
-    return film(clips, storyboard, timings, settings)
+    timings, clips, soundtrack = narrate_and_build(storyboard, settings, quality,
+                                                   [s.id for s in storyboard if s.narrated] if only else None)
+    return film(clips, storyboard, timings, settings, soundtrack)
 
 
 # --- preview and contact sheet -------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_the_mix_is_made_once_then_measured_and_encoded_alike_and_the_film_copie
     measure = assemble.measure_command(tmp_path / "premix.wav", SETTINGS.music, -3.0)
     sound = assemble.soundtrack_command(tmp_path / "premix.wav", SETTINGS.music, -3.0, measured,
                                         tmp_path / "sound.m4a")
-    film = assemble.film_command(tmp_path / "list.ffconcat", tmp_path / "sound.m4a", tmp_path / "f.mp4")
+    film = assemble.film_command(tmp_path / "picture.mp4", tmp_path / "sound.m4a", tmp_path / "f.mp4")
 
     def inputs(cmd):
         return [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "-i"]
@@ -69,7 +69,7 @@ def test_the_mix_is_made_once_then_measured_and_encoded_alike_and_the_film_copie
         "release=50:level=false:latency=true"
     assert graph(sound).endswith("volume=6.5000dB[a]") and sound[sound.index("-c:a") + 1] == "aac"
     # the film copies the picture and the sound
-    assert inputs(film) == [str(tmp_path / "list.ffconcat"), str(tmp_path / "sound.m4a")]
+    assert inputs(film) == [str(tmp_path / "picture.mp4"), str(tmp_path / "sound.m4a")]
     assert " ".join(film).count("-map") == 2 and film[film.index("-c") + 1] == "copy"
     # every stream the mix's graph takes is the input it means: silence, a voice, then the bed and the ducking gain
     taken = dict((label, inputs(premix)[int(index)])
