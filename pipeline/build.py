@@ -211,17 +211,23 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
         timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
         # every segment's length is known now: the film's sound is made while the pictures are drawn
-        sound = ThreadPoolExecutor(1, thread_name_prefix="soundtrack")
-        soundtrack = sound.submit(make_soundtrack, storyboard, timings, settings)
-        sound.shutdown(wait=False)
+        sound = in_background("soundtrack", soundtrack, storyboard, timings, settings)
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
-    return timings, clips, soundtrack
+    return timings, clips, sound
 
 
-def make_soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> Made:
+def in_background(name: str, fn, *args) -> Future:
+    """fn(*args) on a thread of its own: the future holds its result, or raises its error where it is asked for."""
+    runner = ThreadPoolExecutor(1, thread_name_prefix=name)
+    future = runner.submit(fn, *args)
+    runner.shutdown(wait=False)
+    return future
+
+
+def soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> Made:
     """The film's sound, from the narration and the segments' lengths alone (pipeline/assemble.py), cached by
     what it is made of."""
     placements = film_placements(storyboard, timings, settings)
@@ -250,7 +256,7 @@ def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Pa
 
 
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings,
-         soundtrack: Future) -> dict:
+         sound: Future) -> dict:
     """Join the clips' picture (while the soundtrack may still be in the making), put it under the soundtrack, then
     write captions, YouTube text, thumbnail, GIF, and verify all. The film and its companions are keyed like every
     stage: an unchanged film with a passing report is left as it is."""
@@ -259,7 +265,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
                                settings.music.tail_seconds)
     picture = made_once(cached("picture", picture_key),
                         lambda out: assemble.join_picture([c.path for c in clips], placements, out, settings))
-    sound = soundtrack.result()         # its fault, if any, is this stage's (one line, not a thread's traceback)
+    sound = sound.result()              # its fault, if any, is this stage's (one line, not a thread's traceback)
     key = content_hash("film-v4", picture_key, sound.key)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
@@ -268,9 +274,8 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    listening = ThreadPoolExecutor(1, thread_name_prefix="listen")     # the sound is checked while the film is joined
-    heard = listening.submit(verify.listen, sound.path, placements, timings, settings, storyboard)
-    listening.shutdown(wait=False)
+    # the sound is listened to while the film is muxed and its companions written
+    heard = in_background("listen", verify.listen, sound.path, placements, timings, settings, storyboard)
 
     def join(out: Path) -> None:
         console.print("[bold]film[/] the picture under the soundtrack…")
@@ -303,9 +308,9 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     ensure_recording(quick)
     from pipeline.companion import build_companion
     build_companion(settings)
-    timings, clips, soundtrack = narrate_and_build(storyboard, settings, quality,
-                                                   [s.id for s in storyboard if s.narrated] if only else None)
-    return film(clips, storyboard, timings, settings, soundtrack)
+    timings, clips, sound = narrate_and_build(storyboard, settings, quality,
+                                              [s.id for s in storyboard if s.narrated] if only else None)
+    return film(clips, storyboard, timings, settings, sound)
 
 
 # --- preview and contact sheet -------------------------------------------------------------------------------------
