@@ -275,7 +275,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         if report.get("key") == report_key and report.get("ok"):
             return report
     # the sound is listened to while the film is muxed and its companions written
-    heard = in_background("listen", verify.listen, sound.path, placements, timings, settings, storyboard)
+    heard = in_background("listen", verify.listen_ahead, sound.path, placements, timings, settings, storyboard)
 
     def join(out: Path) -> None:
         console.print("[bold]film[/] the picture under the soundtrack…")

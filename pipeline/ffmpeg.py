@@ -191,19 +191,23 @@ def decode_errors(commands: list[list[str]], parallel: int) -> list[list[str]]:
         return list(pool.map(errors, commands))
 
 
+def packets(path: Path, stream: str) -> tuple[list[str], list[str]]:
+    """A file's first `stream` ("v" or "a") as ffmpeg's framemd5 of its packets, copied (one demuxing pass, no
+    decoding): the setup lines (time base, codec, size, extradata) and a line per packet."""
+    lines = run_tool(ffmpeg("-i", path, "-map", f"0:{stream}:0", "-c", "copy", "-f", "framemd5", "-"),
+                     f"{rel(path)}: {'video' if stream == 'v' else 'audio'} packets").stdout.splitlines()
+    return [line for line in lines if line.startswith("#")], [line for line in lines if line and line[0] != "#"]
+
+
 def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
     """A digest of each stretch [cuts[k], cuts[k + 1]) of a file's video packets (by presentation time, the last to
-    the end), with the stream's codec setup: two stretches with the same digest decode alike. One demuxing pass, no
-    decoding (ffmpeg's framemd5 of the packets, copied)."""
-    lines = run_tool(ffmpeg("-i", path, "-map", "0:v:0", "-c", "copy", "-f", "framemd5", "-"),
-                     f"{rel(path)}: video packets").stdout.splitlines()
-    setup = [line for line in lines if line.startswith("#")]          # time base, codec, size, extradata
+    the end), with the stream's codec setup: two stretches with the same digest decode alike."""
+    setup, lines = packets(path, "v")
     base = Fraction(next(line.split(":", 1)[1].strip() for line in setup if line.startswith("#tb")))
-    packets = [line for line in lines if line and not line.startswith("#")]
-    times = [int(line.split(",")[2]) * base for line in packets]
+    times = [int(line.split(",")[2]) * base for line in lines]
     first = min(times, default=0)         # the stream's start delay (B-frames): the cuts are from its first frame
     stretches = [hashlib.sha256("\n".join(setup).encode()) for _ in cuts]
-    for line, pts in zip(packets, times):
+    for line, pts in zip(lines, times):
         k = max(bisect.bisect_right(cuts, float(pts - first) + 1e-6) - 1, 0)
         stretches[k].update(line.encode())
     return [h.hexdigest() for h in stretches]
@@ -211,10 +215,7 @@ def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
 
 def audio_packets(path: Path) -> str:
     """A digest of a file's audio packets, their bytes only: the same for a soundtrack and a film that copied it."""
-    lines = run_tool(ffmpeg("-i", path, "-map", "0:a:0", "-c", "copy", "-f", "framemd5", "-"),
-                     f"{rel(path)}: audio packets").stdout.splitlines()
-    return hashlib.sha256("".join(line.rsplit(",", 1)[-1] for line in lines if line and not line.startswith("#"))
-                          .encode()).hexdigest()
+    return hashlib.sha256("".join(line.rsplit(",", 1)[-1] for line in packets(path, "a")[1]).encode()).hexdigest()
 
 
 # --- running -----------------------------------------------------------------------------------------------------

@@ -46,7 +46,6 @@ class FilmEncoder:
 
     def __init__(self, job: SceneJob):
         import av
-        self.av = av
         self.container = av.open(job.video, "w", format="mp4", options={"video_track_timescale": str(TIMESCALE)})
         self.stream = self.container.add_stream("libx264", rate=job.fps, options=x264_options(job.crf, job.fps))
         self.stream.width, self.stream.height, self.stream.pix_fmt = job.width, job.height, FILM_PIX_FMT
@@ -71,9 +70,10 @@ class FilmEncoder:
     def abandon(self) -> None:
         """Close a video a failed scene leaves unfinished (its temporary file is removed by the caller). The
         scene's own error is the one to report, not one from finishing this file (a full disk, say)."""
+        from av import FFmpegError
         try:
             self.container.close()
-        except (OSError, self.av.FFmpegError):
+        except (OSError, FFmpegError):
             pass
 
 

@@ -401,15 +401,22 @@ def sound_problems(film: Path, placements: list[Placement], timings: dict, narra
 
 def listen(sound: Path, placements: list[Placement], timings: dict, settings: Settings,
            storyboard: list[Segment] | None, narration_dir: Path = NARRATION_DIR) -> dict:
-    """Everything verification hears, from `sound` (the film, or the soundtrack the film will carry, so the
-    render can listen while it joins the picture): the decoder's errors, the loudness meter, where each line is,
-    the music-only stretches and the bed's levels, and the digest of the audio packets heard."""
+    """Everything verification hears of `sound`: the decoder's errors, the loudness meter, where each line is, the
+    music-only stretches and the bed's levels."""
     with ThreadPoolExecutor(1) as pool:         # the loudness meter beside the listening
         loudness = pool.submit(measure_loudness, sound)
         problems, content, heard, errors = sound_problems(sound, placements, timings, narration_dir, settings,
                                                           storyboard)
-        return {"packets": audio_packets(sound), "decode_errors": errors, "loudness": loudness.result(),
-                "problems": problems, "content": content, "heard": heard}
+        return {"decode_errors": errors, "loudness": loudness.result(), "problems": problems, "content": content,
+                "heard": heard}
+
+
+def listen_ahead(soundtrack: Path, placements: list[Placement], timings: dict, settings: Settings,
+                 storyboard: list[Segment] | None, narration_dir: Path = NARRATION_DIR) -> dict:
+    """`listen` to the soundtrack a film will carry (the render does it while it joins the film), with the digest
+    of its audio packets: `verify` accepts what was heard for a film whose packets are these."""
+    return {**listen(soundtrack, placements, timings, settings, storyboard, narration_dir),
+            "packets": audio_packets(soundtrack)}
 
 
 def verify(film: Path, segments_expected: list[Placement], timings: dict, chapters: list[Chapter],
@@ -417,8 +424,8 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
            report_path: Path = REPORT, files: list[Path] = (), narration_dir: Path = NARRATION_DIR,
            heard: dict | None = None) -> dict:
     """Check the film; write the report; raise VerifyError (one line per problem in `.problems`) if any fail.
-    `heard` is what `listen` heard of the sound the film was made with (its audio packets must be that sound's);
-    without it, the film is listened to here."""
+    `heard` is what `listen_ahead` heard of the soundtrack the film was made with (its audio packets must be that
+    soundtrack's); without it, the film is listened to here."""
     settings = settings or load_settings()
     film, fps = Path(film), settings.video.fps
     frame = 1 / fps
