@@ -34,6 +34,7 @@ from pipeline import assemble, avatar, captions, metadata, music, render, review
 from pipeline.common import made_keyed, made_once, require_tool, run_tool
 from pipeline.ffmpeg import CLIP_CRF, film_video
 from pipeline.narrate import narrate
+from pipeline.soundtrack import make_soundtrack
 
 CACHE = BUILD / "cache"
 FILM, SRT, VTT = assemble.FILM, captions.SRT, captions.VTT
@@ -234,11 +235,12 @@ def soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> 
     voices = [NARRATION_DIR / entry["wav"] if entry else None
               for entry, _ in segment_lengths(storyboard, timings).values()]
     bed = film_bed(storyboard, timings, settings)
-    key = content_hash("soundtrack-v1", voices, [asdict(p) for p in placements], bed, settings.music.__dict__)
+    key = content_hash("soundtrack-v2", voices, [asdict(p) for p in placements], bed, settings.music.__dict__,
+                       ROOT / "pipeline" / "soundtrack.py")          # the mix is its code: a change remixes
 
     def make(out: Path) -> None:
-        console.print("[bold]sound[/] mixing the narration over the music, two-pass loudness…")
-        assemble.make_soundtrack(voices, placements, bed, out, settings)
+        console.print("[bold]sound[/] mixing the narration over the music, encoding what changed…")
+        make_soundtrack(voices, placements, bed, out, settings, CACHE / "sound")
 
     return Made(made_once(cached("soundtrack", key, ".m4a"), make), key)
 
@@ -263,8 +265,8 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     placements = film_placements(storyboard, timings, settings)
     picture_key = content_hash("picture-v1", [c.key for c in clips], settings.video.__dict__,
                                settings.music.tail_seconds)
-    picture = made_once(cached("picture", picture_key),
-                        lambda out: assemble.join_picture([c.path for c in clips], placements, out, settings))
+    picture = made_once(cached("picture", picture_key), lambda out: assemble.join_picture(
+        [c.path for c in clips], placements, out, settings, CACHE / "tail"))
     sound = sound.result()              # its fault, if any, is this stage's (one line, not a thread's traceback)
     key = content_hash("film-v4", picture_key, sound.key)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]

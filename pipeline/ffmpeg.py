@@ -201,15 +201,21 @@ def packets(path: Path, stream: str) -> tuple[list[str], list[str]]:
 
 def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
     """A digest of each stretch [cuts[k], cuts[k + 1]) of a file's video packets (by presentation time, the last to
-    the end), with the stream's codec setup: two stretches with the same digest decode alike."""
+    the end), with the stream's codec setup: two stretches with the same digest decode alike. Each packet's
+    timestamps count from its stretch's first, so a segment that only moved (an earlier one got longer) keeps its
+    digest."""
     setup, lines = packets(path, "v")
     base = Fraction(next(line.split(":", 1)[1].strip() for line in setup if line.startswith("#tb")))
-    times = [int(line.split(",")[2]) * base for line in lines]
-    first = min(times, default=0)         # the stream's start delay (B-frames): the cuts are from its first frame
+    fields = [line.split(",") for line in lines]         # stream, dts, pts, duration, size, md5
+    first = min((int(f[2]) for f in fields), default=0)  # the stream's start delay (B-frames): cuts are from its first
+    stretch_of = [max(bisect.bisect_right(cuts, float((int(f[2]) - first) * base) + 1e-6) - 1, 0) for f in fields]
+    origin: dict[int, int] = {}
+    for k, f in zip(stretch_of, fields):
+        origin[k] = min(origin.get(k, int(f[2])), int(f[2]))
     stretches = [hashlib.sha256("\n".join(setup).encode()) for _ in cuts]
-    for line, pts in zip(lines, times):
-        k = max(bisect.bisect_right(cuts, float(pts - first) + 1e-6) - 1, 0)
-        stretches[k].update(line.encode())
+    for k, f in zip(stretch_of, fields):
+        o = origin[k]
+        stretches[k].update(f"{int(f[1]) - o},{int(f[2]) - o},{','.join(f[3:])}\n".encode())
     return [h.hexdigest() for h in stretches]
 
 

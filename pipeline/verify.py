@@ -32,8 +32,8 @@ from core.files import read_json, write_json
 from core.paths import BUILD, NARRATION_DIR, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
-from pipeline.assemble import (DUCK_HOLD, FILM, LEVEL_WINDOW, Placement, level_db, read_layout, speech_windows,
-                               window_levels)
+from pipeline.assemble import FILM, Placement, read_layout
+from pipeline.soundtrack import DUCK_HOLD, LEVEL_WINDOW, level_db, speech_windows, window_levels
 from pipeline.captions import SRT, VTT, Cue, read_srt
 from pipeline.ffmpeg import (ANALYSIS_RATE, audio_packets, decode_command, decode_errors, decode_mono_reporting,
                              measure_loudness, probe, stretch_digests)
@@ -339,8 +339,9 @@ def cue_timing_problems(cues: list[Cue], words: list[dict], seg_id: str, start: 
 def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path) -> dict:
     """The decoder's errors over the film's picture (`seconds` long), decoded stretch by stretch: a segment each
     (it begins with a keyframe) and the tail, each named by the digest of its packets. A stretch the report of an
-    earlier film already holds (an unchanged segment) is not decoded again, so after a one-segment edit only that
-    segment is, and `just verify` after `just render` decodes no picture at all. (The sound is decoded by `listen`.)
+    earlier film already holds (an unchanged segment, even one that moved) is not decoded again, nor one the same
+    as another, so after a one-segment edit only that segment is, and `just verify` after `just render` decodes no
+    picture at all. (The sound is decoded by `listen`.)
     Returns {"stretches": {digest: {count, errors}}, "decoded", "count", "errors"}."""
     total = sum(p.seconds for p in placements)
     cuts = [p.start for p in placements] + ([total] if seconds - total > 1e-3 else [])    # (and the tail)
@@ -349,7 +350,7 @@ def decode_check(film: Path, placements: list[Placement], seconds: float, report
         earlier = read_json(report_path).get("decoding", {}).get("stretches", {}) if Path(report_path).exists() else {}
     except UserError:
         earlier = {}            # an unreadable report is rewritten below
-    todo = [k for k, digest in enumerate(digests) if digest not in earlier]
+    todo = [k for k, digest in enumerate(digests) if digest not in earlier and digest not in digests[:k]]
     ends = [*cuts[1:], seconds]
     found = decode_errors([decode_command(film, "v", cuts[k], ends[k] - cuts[k] if k < len(cuts) - 1 else None)
                            for k in todo], os.cpu_count() or 1)

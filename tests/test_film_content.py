@@ -1,11 +1,10 @@
 """The film's sound, checked by listening to it: a small film (a music-only title, then three segments narrated by
 espeak-ng) is assembled by the real code under a real music bed and verified by the real verifier; then films
 broken the ways a mix breaks (two clips' audio swapped, one line a few frames late, no music) must each be reported,
-by the segment's id or as "music". First, the mixing commands as data."""
+by the segment's id or as "music". First, the duck and the search on their own."""
 from __future__ import annotations
 
 import json
-import re
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -18,9 +17,9 @@ from media_samples import clip, spoken
 from core.errors import UserError
 from core.settings import MusicSettings, Settings, VideoSettings
 from core.storyboard import Segment
-from pipeline import assemble, captions, metadata, verify
-from pipeline.assemble import LEVEL_WINDOW, Mix, Placement
-from pipeline.ffmpeg import ANALYSIS_RATE, AUDIO_RATE, decode_mono
+from pipeline import assemble, captions, metadata, soundtrack, verify
+from pipeline.soundtrack import LEVEL_WINDOW
+from pipeline.ffmpeg import ANALYSIS_RATE, decode_mono
 from pipeline.music import synthesize_bed
 
 SETTINGS = Settings(video=VideoSettings(width=320, height=180, fps=30, crf=28),
@@ -43,46 +42,13 @@ SEGMENTS = [Segment(id=i, part="Intro", chapter=c, visual="scene", scene="x.Y", 
 SHIFT = 3 * FRAME   # the late line's delay: a few frames, more than the one frame verification allows
 
 
-# --- commands as data --------------------------------------------------------------------------------------------
-
-def test_the_mix_is_made_once_then_measured_and_encoded_alike_and_the_film_copies_it(tmp_path):
-    mix = Mix(voices=(None, tmp_path / "02-hook.wav"),
-              placements=(Placement("01-title", 0.0, 3.0), Placement("02-hook", 3.0, 10.0)), bed=tmp_path / "bed.wav",
-              music=SETTINGS.music, duck=tmp_path / "duck.wav", bed_gain_db=-20.5)
-    measured = {"input_i": -20.5, "input_tp": -8.0, "input_lra": 5.1, "input_thresh": -31.0}
-    premix = assemble.premix_command(mix, tmp_path / "premix.wav")
-    measure = assemble.measure_command(tmp_path / "premix.wav", SETTINGS.music, -3.0)
-    sound = assemble.soundtrack_command(tmp_path / "premix.wav", SETTINGS.music, -3.0, measured,
-                                        tmp_path / "sound.m4a")
-    film = assemble.film_command(tmp_path / "picture.mp4", tmp_path / "sound.m4a", tmp_path / "f.mp4")
-
-    def inputs(cmd):
-        return [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "-i"]
-
-    def graph(cmd):
-        return cmd[cmd.index("-filter_complex") + 1]
-
-    assert premix[-1] == str(tmp_path / "premix.wav") and premix[premix.index("-c:a") + 1] == "pcm_f64le"
-    assert inputs(measure) == inputs(sound) == [str(tmp_path / "premix.wav")]
-    # measuring and encoding limit the premix alike; one meters, the other applies the measured gain
-    assert graph(measure).split(",")[0] == graph(sound).split(",")[0] == "[0:a]alimiter=limit=0.7079:attack=5:" \
-        "release=50:level=false:latency=true"
-    assert graph(sound).endswith("volume=6.5000dB[a]") and sound[sound.index("-c:a") + 1] == "aac"
-    # the film copies the picture and the sound
-    assert inputs(film) == [str(tmp_path / "picture.mp4"), str(tmp_path / "sound.m4a")]
-    assert " ".join(film).count("-map") == 2 and film[film.index("-c") + 1] == "copy"
-    # every stream the mix's graph takes is the input it means: silence, a voice, then the bed and the ducking gain
-    taken = dict((label, inputs(premix)[int(index)])
-                 for index, label in re.findall(r"\[(\d+):a\][^;\[]*\[(\w+)\]", graph(premix)))
-    assert taken == {"a0": f"anullsrc=r={AUDIO_RATE}:cl=stereo", "a1": str(mix.voices[1]), "bed": str(mix.bed),
-                     "duck": str(mix.duck)}
-
+# --- the duck and the search, on their own ----------------------------------------------------------------------
 
 def test_the_duck_dips_by_duck_db_through_short_pauses_and_swells_back_in_long_ones():
     voice = np.full(round(12 / LEVEL_WINDOW), -120.0)       # 12 s: silence, speech 2-4 s and 4.5-6 s, silence
     for start, end in ((2.0, 4.0), (4.5, 6.0)):
         voice[round(start / LEVEL_WINDOW):round(end / LEVEL_WINDOW)] = -20.0
-    gain_db = 20 * np.log10(assemble.duck_gain(voice, 12.0, len(voice)))
+    gain_db = 20 * np.log10(soundtrack.duck_gain(voice, 12.0, len(voice)))
 
     def at(t):
         return gain_db[round(t / LEVEL_WINDOW)]
@@ -90,10 +56,10 @@ def test_the_duck_dips_by_duck_db_through_short_pauses_and_swells_back_in_long_o
     assert at(1.0) == pytest.approx(0.0)                     # before: the bed at full level
     assert at(3.0) == pytest.approx(-12.0)                   # under the voice: duck_db down
     assert at(4.2) == pytest.approx(-12.0)                   # a half-second pause: held down
-    assert at(6.0 + assemble.DUCK_HOLD - 0.2) == pytest.approx(-12.0)
-    assert at(6.0 + assemble.DUCK_HOLD + assemble.DUCK_RAMP + 0.1) == pytest.approx(0.0)    # swelled back
-    assert -12.0 < at(2.0 - assemble.DUCK_LEAD) < 0.0        # dipping before the first word
-    released = 20 * np.log10(assemble.duck_gain(voice, 12.0, round(6.3 / LEVEL_WINDOW)))
+    assert at(6.0 + soundtrack.DUCK_HOLD - 0.2) == pytest.approx(-12.0)
+    assert at(6.0 + soundtrack.DUCK_HOLD + soundtrack.DUCK_RAMP + 0.1) == pytest.approx(0.0)    # swelled back
+    assert -12.0 < at(2.0 - soundtrack.DUCK_LEAD) < 0.0        # dipping before the first word
+    released = 20 * np.log10(soundtrack.duck_gain(voice, 12.0, round(6.3 / LEVEL_WINDOW)))
     assert released[round(6.5 / LEVEL_WINDOW):] == pytest.approx(0.0)  # the tail is the music's: no hold into it
 
 
@@ -204,12 +170,12 @@ def test_the_good_film_passes_with_every_line_at_its_start_and_the_bed_at_its_le
 def test_the_bed_dips_by_exactly_duck_db_in_the_narrations_pauses(story, films):
     """The film against the bed file itself, window by window: on the title the film is the bed times one gain
     (whatever the level and loudness passes chose); in the narration's pauses, that gain less duck_db."""
-    film, bed = (assemble.window_levels(audio) for audio in decode_mono([films["good"], story["bed"]]))
+    film, bed = (soundtrack.window_levels(audio) for audio in decode_mono([films["good"], story["bed"]]))
     gain = film - bed[:len(film)]
     title = np.median(gain[round(1.2 / LEVEL_WINDOW):round(2.6 / LEVEL_WINDOW)])    # after the film's fade-in
     placed = [p for p in assemble.read_layout(films["good"]) if p.id in story["wavs"]]
     wavs = dict(zip(story["wavs"], decode_mono(list(story["wavs"].values()))))
-    said = assemble.window_levels(verify.narration_track(
+    said = soundtrack.window_levels(verify.narration_track(
         [verify.Heard(p.id, p.start, p.start, 1.0, None, None) for p in placed], wavs, len(film)))
     pauses = verify.pauses(said)
     assert pauses.sum() >= 20                                   # between sentences and across the segments' pads
@@ -218,7 +184,7 @@ def test_the_bed_dips_by_exactly_duck_db_in_the_narrations_pauses(story, films):
 
 @pytest.mark.slow
 def test_the_music_fades_in_under_the_title_and_out_at_the_end(story, films):
-    levels = assemble.window_levels(decode_mono([films["good"]])[0])
+    levels = soundtrack.window_levels(decode_mono([films["good"]])[0])
     seconds = len(levels) * LEVEL_WINDOW
     title, tail = levels[:round(3.0 / LEVEL_WINDOW)], levels[-round(SETTINGS.music.tail_seconds / LEVEL_WINDOW):]
     assert title[0] < title.max() - 20 and title[-10:].min() > -60          # it rises, and plays (not -91 dB)
