@@ -267,6 +267,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
                                settings.music.tail_seconds)
     picture = made_once(cached("picture", picture_key), lambda out: assemble.join_picture(
         [c.path for c in clips], placements, out, settings, CACHE / "tail"))
+    film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
     sound = sound.result()              # its fault, if any, is this stage's (one line, not a thread's traceback)
     key = content_hash("film-v4", picture_key, sound.key)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
@@ -276,15 +277,15 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    # the sound is listened to while the film is muxed and its companions written
+    # the sound is listened to, and the picture decoded, while the film is muxed and its companions written
     heard = in_background("listen", verify.listen_ahead, sound.path, placements, timings, settings, storyboard)
+    decoded = in_background("decode", verify.decode_check, picture, placements, film_seconds, verify.REPORT)
 
     def join(out: Path) -> None:
         console.print("[bold]film[/] the picture under the soundtrack…")
         assemble.mux_film(picture, placements, sound.path, out, settings)
 
     made_keyed(FILM, key, join)
-    film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
     starts = {p.id: p.start for p in placements}
     cues = captions.write_captions(timings, starts, SRT, VTT)
     found = metadata.chapters(placements, storyboard, film_seconds)
@@ -296,7 +297,7 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         made_keyed(GIF, content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT]),
                    lambda out: metadata.make_gif(FILM, out, gif_seg.start, gif_seg.seconds))
     report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions,
-                           heard=heard.result())
+                           heard=heard.result(), decoded_ahead=decoded.result())
     write_json(verify.REPORT, {**report, "key": report_key})
     return report
 
@@ -309,10 +310,12 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     storyboard = load_storyboard(only=only)
     ensure_recording(quick)
     from pipeline.companion import build_companion
-    build_companion(settings)
+    page = in_background("companion", build_companion, settings)      # it reads the recording only
     timings, clips, sound = narrate_and_build(storyboard, settings, quality,
                                               [s.id for s in storyboard if s.narrated] if only else None)
-    return film(clips, storyboard, timings, settings, sound)
+    report = film(clips, storyboard, timings, settings, sound)
+    page.result()
+    return report
 
 
 # --- preview and contact sheet -------------------------------------------------------------------------------------

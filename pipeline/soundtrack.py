@@ -127,17 +127,32 @@ def voice_command(source: Path, n: int, out: Path) -> list[str]:
                   "-f", "f32le", out)
 
 
-def segment_voice(source: Path | None, seconds: float, cache: Path) -> np.ndarray:
-    """A segment's voice samples (silence if it has none), cached by the narration and the length."""
-    n = samples(seconds)
+def segment_voice(source: Path | None, seconds: float, cache: Path) -> Path | None:
+    """A segment's voice samples as a raw file (`read_pcm`; None: silence), cached by the narration and the
+    length."""
     if source is None:
-        return np.zeros((n, 2), np.float32)
+        return None
+    n = samples(seconds)
     Path(cache).mkdir(parents=True, exist_ok=True)
-    pcm = read_pcm(made_once(Path(cache) / f"{content_hash('voice-v1', Path(source), n, COMPRESSOR)}.f32",
-                             lambda out: run(voice_command(source, n, out), f"{rel(source)}: voice")))
-    if len(pcm) != n:
-        raise UserError(f"{rel(source)}: its voice came out {len(pcm)} samples long, not {n}")
-    return pcm
+    return made_once(Path(cache) / f"{content_hash('voice-v1', Path(source), n, COMPRESSOR)}.f32",
+                     lambda out: run(voice_command(source, n, out), f"{rel(source)}: voice"))
+
+
+def film_voice(voices: list[Path | None], placements: list, music: MusicSettings, cache: Path) -> np.ndarray:
+    """Every segment's voice in its place (and silence over the tail), as one array; the voices are made two at
+    a time (ffmpeg runs apart) and read one by one into it."""
+    with ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(lambda v, p: segment_voice(v, p.seconds, cache), voices, placements))
+    lengths = [samples(p.seconds) for p in placements]
+    voice, at = np.zeros((sum(lengths) + samples(music.tail_seconds), 2), np.float32), 0
+    for path, source, n in zip(made, voices, lengths):
+        if path is not None:
+            pcm = read_pcm(path)
+            if len(pcm) != n:
+                raise UserError(f"{rel(source)}: its voice came out {len(pcm)} samples long, not {n}")
+            voice[at:at + n] = pcm
+        at += n
+    return voice
 
 
 def bed_samples(bed: Path, n: int, cache: Path) -> np.ndarray:
@@ -155,9 +170,17 @@ def bed_envelope(voice_levels: np.ndarray, n: int, music: MusicSettings) -> np.n
     """The bed's gain for each of `n` samples, before its level: ducked under the voice (`duck_gain`), faded in,
     and faded out over the tail."""
     tail = round((n / AUDIO_RATE - music.tail_seconds) / LEVEL_WINDOW)
-    duck = duck_gain(voice_levels, music.duck_db, tail)
-    envelope = np.interp(np.arange(n) / AUDIO_RATE, (np.arange(len(duck)) + 0.5) * LEVEL_WINDOW,
-                         duck).astype(np.float32)
+    duck = duck_gain(voice_levels, music.duck_db, tail).astype(np.float32)
+    # straight lines between the windows' centres, window by window (a float32 curve, not numpy's float64 interp)
+    size = round(LEVEL_WINDOW * AUDIO_RATE)
+    ends = np.concatenate([duck[:1], duck, duck[-1:], duck[-1:].repeat(-(-n // size) - len(duck) + 1)])
+    share = (np.arange(size, dtype=np.float32) + np.float32(0.5)) / size           # where in its window a sample is
+    first = share < 0.5                                  # the first half leans on the window before, the rest after
+    frac = np.where(first, share + np.float32(0.5), share - np.float32(0.5))
+    windows = -(-n // size)
+    left = np.where(first, ends[:windows, None], ends[1:windows + 1, None])
+    right = np.where(first, ends[1:windows + 1, None], ends[2:windows + 2, None])
+    envelope = (left + (right - left) * frac).ravel()[:n]
     rise, fall = samples(FADE_IN), samples(min(FADE_OUT, music.tail_seconds))
     envelope[:rise] *= np.arange(rise, dtype=np.float32) / rise                  # straight fades, as ffmpeg's afade
     envelope[n - fall:] *= np.arange(fall, 0, -1, dtype=np.float32) / fall
@@ -195,9 +218,11 @@ def limit(mix: np.ndarray, gain: np.ndarray) -> np.ndarray:
     only blocks at or beside a gain below 1 are touched. Returns the indices of the blocks touched."""
     below = gain < 1.0
     touched = np.flatnonzero(below | np.pad(below[1:], (0, 1)) | np.pad(below[:-1], (1, 0)))
-    at = (touched[:, None] * LIMITER_BLOCK + np.arange(LIMITER_BLOCK)).ravel()
-    at = at[at < len(mix)]
-    mix[at] *= np.interp(at, (np.arange(len(gain)) + 0.5) * LIMITER_BLOCK, gain).astype(np.float32)[:, None]
+    centres = (np.arange(len(gain)) + 0.5) * LIMITER_BLOCK
+    for batch in range(0, len(touched), 8192):            # 8192 blocks at a time: a few MB of indices, not 100s
+        at = (touched[batch:batch + 8192, None] * LIMITER_BLOCK + np.arange(LIMITER_BLOCK)).ravel()
+        at = at[at < len(mix)]
+        mix[at] *= np.interp(at, centres, gain).astype(np.float32)[:, None]
     return touched
 
 
@@ -298,15 +323,17 @@ def film_mix(voice: np.ndarray, bed: np.ndarray, music: MusicSettings, what: str
         heard_db = level_db(window_levels(mono(heard), AUDIO_RATE)[speech])
         return heard_db, on_grid(music.volume_db + heard_db - bed_db, LEVEL_STEP_DB)
 
-    def over_bed(heard: np.ndarray, bed_gain_db: float) -> np.ndarray:
-        return heard + bed * (envelope * np.float32(10 ** (bed_gain_db / 20)))[:, None]
+    def bed_part(bed_gain_db: float) -> np.ndarray:
+        return bed * (envelope * np.float32(10 ** (bed_gain_db / 20)))[:, None]
 
     voice_db, bed_gain_db = bed_gain_against(voice)
     voice_powers = hop_powers(voice)
-    offset = integrated_loudness(hop_powers(over_bed(voice, bed_gain_db))) - integrated_loudness(voice_powers)
+    offset = integrated_loudness(hop_powers(voice + bed_part(bed_gain_db))) - integrated_loudness(voice_powers)
     heard, voice_loudness = limited(voice, room_db + offset, voice_powers)
+    del voice
     heard_db, bed_gain_db = bed_gain_against(heard)
-    sound, loudness = limited(over_bed(heard, bed_gain_db), room_db)
+    heard += bed_part(bed_gain_db)          # the mix, in the heard voice's array (the voice's, if none was limited)
+    sound, loudness = limited(heard, room_db)
     # the gain to the target, or less if the limiter stopped short (MAX_LIMIT_PASSES): the peaks' ceiling comes first
     peak_db = 20 * np.log10(block_peaks(sound).max() + 1e-12)
     gain = min(on_grid(music.loudness_lufs - loudness["lufs"], LOUDNESS_STEP_DB),
@@ -398,12 +425,12 @@ def make_soundtrack(voices: list[Path | None], placements: list, music_bed: Path
         raise UserError(f"{what}: no segments to lay the sound under")
     if not Path(music_bed).is_file():
         raise UserError(f"{rel(music_bed)}: missing music bed")
-    cache = Path(cache)
-    with ThreadPoolExecutor(2) as pool:      # ffmpeg runs apart: two voices, then two chunks, at once
-        parts = list(pool.map(lambda v, p: segment_voice(v, p.seconds, cache / "voices"), voices, placements))
-        voice = np.concatenate([*parts, np.zeros((samples(music.tail_seconds), 2), np.float32)])
-        bed = bed_samples(Path(music_bed), len(voice), cache / "music")
-        sound, levels, loudness = film_mix(voice, bed, music, what, Path(music_bed))
+    cache, n = Path(cache), sum(samples(p.seconds) for p in placements) + samples(music.tail_seconds)
+    bed = bed_samples(Path(music_bed), n, cache / "music")
+    # (the voice is film_mix's alone, so it can let go of it: each copy of a film's sound is 100 MB)
+    sound, levels, loudness = film_mix(film_voice(voices, placements, music, cache / "voices"), bed, music, what,
+                                       Path(music_bed))
+    with ThreadPoolExecutor(2) as pool:      # ffmpeg runs apart: two chunks at once
         chunks = list(pool.map(lambda s: encode_chunk(sound, s, cache / "aac", what), chunk_starts(len(sound))))
     with atomic_output(out) as tmp:
         write_m4a(b"".join(chunks), len(sound), tmp)

@@ -336,12 +336,14 @@ def cue_timing_problems(cues: list[Cue], words: list[dict], seg_id: str, start: 
 
 # --- decoding ---------------------------------------------------------------------------------------------------------
 
-def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path) -> dict:
+def decode_check(film: Path, placements: list[Placement], seconds: float, report_path: Path,
+                 known: dict | None = None) -> dict:
     """The decoder's errors over the film's picture (`seconds` long), decoded stretch by stretch: a segment each
     (it begins with a keyframe) and the tail, each named by the digest of its packets. A stretch the report of an
     earlier film already holds (an unchanged segment, even one that moved) is not decoded again, nor one the same
     as another, so after a one-segment edit only that segment is, and `just verify` after `just render` decodes no
     picture at all. (The sound is decoded by `listen`.)
+    `known` adds stretches decoded ahead (the render decodes the film's picture while it listens to the sound).
     Returns {"stretches": {digest: {count, errors}}, "decoded", "count", "errors"}."""
     total = sum(p.seconds for p in placements)
     cuts = [p.start for p in placements] + ([total] if seconds - total > 1e-3 else [])    # (and the tail)
@@ -350,6 +352,7 @@ def decode_check(film: Path, placements: list[Placement], seconds: float, report
         earlier = read_json(report_path).get("decoding", {}).get("stretches", {}) if Path(report_path).exists() else {}
     except UserError:
         earlier = {}            # an unreadable report is rewritten below
+    earlier = {**earlier, **(known or {})}
     todo = [k for k, digest in enumerate(digests) if digest not in earlier and digest not in digests[:k]]
     ends = [*cuts[1:], seconds]
     found = decode_errors([decode_command(film, "v", cuts[k], ends[k] - cuts[k] if k < len(cuts) - 1 else None)
@@ -423,10 +426,11 @@ def listen_ahead(soundtrack: Path, placements: list[Placement], timings: dict, s
 def verify(film: Path, segments_expected: list[Placement], timings: dict, chapters: list[Chapter],
            captions: list[Cue], settings: Settings | None = None, storyboard: list[Segment] | None = None,
            report_path: Path = REPORT, files: list[Path] = (), narration_dir: Path = NARRATION_DIR,
-           heard: dict | None = None) -> dict:
+           heard: dict | None = None, decoded_ahead: dict | None = None) -> dict:
     """Check the film; write the report; raise VerifyError (one line per problem in `.problems`) if any fail.
     `heard` is what `listen_ahead` heard of the soundtrack the film was made with (its audio packets must be that
-    soundtrack's); without it, the film is listened to here."""
+    soundtrack's); without it, the film is listened to here. `decoded_ahead` is a `decode_check` of the picture the
+    film was made with: its stretches stand for the film's that have the same packets (any other is decoded here)."""
     settings = settings or load_settings()
     film, fps = Path(film), settings.video.fps
     frame = 1 / fps
@@ -448,7 +452,8 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
         problems.append(f"{rel(film)}: audio lasts {audio['duration']:.3f} s, video {video['duration']:.3f} s "
                         f"(A/V drift {sync_error:.3f} s > one frame)")
     with ThreadPoolExecutor(1) as pool:
-        decoding = pool.submit(decode_check, film, segments_expected, length, report_path)
+        decoding = pool.submit(decode_check, film, segments_expected, length, report_path,
+                               decoded_ahead and decoded_ahead["stretches"])
         if audio and heard is None:
             heard = listen(film, segments_expected, timings, settings, storyboard, narration_dir)
         elif audio and audio_packets(film) != heard["packets"]:
@@ -473,7 +478,7 @@ def verify(film: Path, segments_expected: list[Placement], timings: dict, chapte
         "film": rel(film), "ok": not problems, "problems": problems,
         "seconds": {"video": video and video["duration"], "audio": audio and audio["duration"], "expected": expected},
         "av_sync_error_s": sync_error,
-        "decoding": decoded,
+        "decoding": {**decoded, "decoded_ahead": decoded_ahead and decoded_ahead["decoded"]},
         "loudness": loudness and {"integrated_lufs": loudness["input_i"], "true_peak_dbtp": loudness["input_tp"],
                                   "range_lu": loudness["input_lra"]},
         "segments": [{**asdict(p), "narration_seconds": narration.get(p.id)} for p in segments_expected],

@@ -129,6 +129,11 @@ def test_verification_decodes_only_the_segments_it_has_not_seen(film, tmp_path):
     assert shifted["decoded"] == 1 and list(shifted["stretches"])[1:] == list(first["stretches"])
     bad = damaged(film, tmp_path / "bad.mp4", 0.5)
     assert check(bad, report)["count"] > 0          # damaged bytes are other bytes: decoded afresh
+    # what was decoded ahead (the render decodes the picture before the film is muxed) counts for the same packets
+    # only: with no report at all, the film decodes nothing more, and a damaged one is still decoded and caught
+    ahead = first["stretches"]
+    assert verify.decode_check(film, SEGMENTS, 6.0, tmp_path / "none.json", ahead)["decoded"] == 0
+    assert verify.decode_check(bad, SEGMENTS, 6.0, tmp_path / "none.json", ahead)["count"] > 0
 
 
 def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
