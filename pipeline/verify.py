@@ -33,11 +33,11 @@ from core.paths import BUILD, NARRATION_DIR, rel
 from core.settings import Settings, load_settings
 from core.storyboard import Segment, load_storyboard
 from pipeline.assemble import FILM, Placement, read_layout
-from pipeline.soundtrack import DUCK_HOLD, LEVEL_WINDOW, level_db, speech_windows, window_levels
 from pipeline.captions import SRT, VTT, Cue, read_srt
 from pipeline.ffmpeg import (ANALYSIS_RATE, audio_packets, decode_command, decode_errors, decode_mono_reporting,
                              measure_loudness, probe, stretch_digests)
 from pipeline.metadata import THUMBNAIL, YOUTUBE_MD, Chapter, chapter_problems, read_chapters
+from pipeline.soundtrack import DUCK_HOLD, LEVEL_WINDOW, level_db, speech_windows, window_levels
 
 REPORT = BUILD / "report.json"
 LOUDNESS_TOLERANCE = 1.0    # LU around the target
