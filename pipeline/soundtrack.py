@@ -275,8 +275,9 @@ def limited(mix: np.ndarray, room_db: float, powers: np.ndarray | None = None) -
     true-peak targets leave). Limiting lowers the loudness (a peaky voice's by a few LU), and so the ceiling, so
     the unlimited mix is limited again under each new ceiling, and measured again where the limiter worked, until
     the ceiling stays put. Returns the limited copy (or `mix` itself, if nothing was above) and the measurements:
-    the loudness before, each pass's ceiling and loudness, and the loudness after ("lufs")."""
-    powers = hop_powers(mix)
+    the loudness before, each pass's ceiling and loudness, and the loudness after ("lufs"). `powers`: the mix's
+    `hop_powers`, if the caller has them already."""
+    powers = hop_powers(mix) if powers is None else powers
     unlimited = integrated_loudness(powers)
     peaks, measured, passes, out = block_peaks(mix), unlimited, [], mix
     for _ in range(MAX_LIMIT_PASSES):
@@ -319,19 +320,19 @@ def film_mix(voice: np.ndarray, bed: np.ndarray, music: MusicSettings, what: str
     envelope = bed_envelope(voice_levels, len(voice), music)
     room_db = music.true_peak_db - LIMIT_MARGIN_DB - music.loudness_lufs
 
-    def bed_gain_against(heard: np.ndarray) -> tuple[float, float]:
-        heard_db = level_db(window_levels(mono(heard), AUDIO_RATE)[speech])
+    def bed_gain_against(heard_levels: np.ndarray) -> tuple[float, float]:
+        heard_db = level_db(heard_levels[speech])
         return heard_db, on_grid(music.volume_db + heard_db - bed_db, LEVEL_STEP_DB)
 
     def bed_part(bed_gain_db: float) -> np.ndarray:
         return bed * (envelope * np.float32(10 ** (bed_gain_db / 20)))[:, None]
 
-    voice_db, bed_gain_db = bed_gain_against(voice)
+    voice_db, bed_gain_db = bed_gain_against(voice_levels)
     voice_powers = hop_powers(voice)
     offset = integrated_loudness(hop_powers(voice + bed_part(bed_gain_db))) - integrated_loudness(voice_powers)
     heard, voice_loudness = limited(voice, room_db + offset, voice_powers)
     del voice
-    heard_db, bed_gain_db = bed_gain_against(heard)
+    heard_db, bed_gain_db = bed_gain_against(window_levels(mono(heard), AUDIO_RATE))
     heard += bed_part(bed_gain_db)          # the mix, in the heard voice's array (the voice's, if none was limited)
     sound, loudness = limited(heard, room_db)
     # the gain to the target, or less if the limiter stopped short (MAX_LIMIT_PASSES): the peaks' ceiling comes first
