@@ -16,6 +16,7 @@ from pipeline import soundtrack
 from pipeline.assemble import Placement
 from pipeline.ffmpeg import AUDIO_RATE, measure_loudness, probe
 from pipeline.music import synthesize_bed
+from pipeline.tts import write_wav
 
 RATE = AUDIO_RATE
 
@@ -127,11 +128,7 @@ def test_the_soundtrack_reaches_its_loudness_and_an_edit_leaves_the_other_segmen
         speech = np.sin(2 * np.pi * rng.uniform(150, 250) * t) * (np.sin(2 * np.pi * rng.uniform(2, 4) * t) > 0)
         speech[: rate // 2] = speech[-rate // 2:] = 0
         speech = speech[::-1] if backwards else speech
-        with wave.open(str(tmp_path / name), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(rate)
-            w.writeframes(np.round(0.3 * speech * 32767).astype("<i2").tobytes())
+        write_wav(tmp_path / name, np.round(0.3 * speech * 32767), rate)
         return tmp_path / name
 
     bed = synthesize_bed(60, tmp_path / "bed.wav", 1)
