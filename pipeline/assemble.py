@@ -128,8 +128,12 @@ def read_layout(film: Path) -> list[Placement]:
 
 
 def picture_command(video_list: Path, out: Path) -> list[str]:
-    """The film's picture: the joined clips' video (the concat script), copied as it is."""
-    return ffmpeg("-f", "concat", "-safe", "0", "-i", video_list, "-map", "0:v", "-c", "copy", out)
+    """The film's picture: the joined clips' video (the concat script), copied as it is. The clips share one codec
+    setup (pipeline.ffmpeg.film_video), so their packets are kept byte for byte (`auto_convert 0`: by default the
+    demuxer writes the parameter sets into every keyframe again), and each segment's stretch of the film is the
+    very clip the render decoded as soon as it was made (verify.clip_decoding)."""
+    return ffmpeg("-f", "concat", "-safe", "0", "-auto_convert", "0", "-i", video_list, "-map", "0:v", "-c", "copy",
+                  out)
 
 
 def film_command(picture: Path, soundtrack: Path, out: Path) -> list[str]:

@@ -177,15 +177,25 @@ def make_segment(seg: Segment, timing: dict | None, settings: Settings, quality:
     return segment_clip(seg, picture, wav, seconds, settings)
 
 
+def clip_decoding(clip: Made) -> dict:
+    """verify.clip_decoding of a finished clip, kept beside it: a clip is decoded once."""
+    out = clip.path.with_name(f"{clip.path.name}.decoding.json")
+    return read_json(made_once(out, lambda tmp: write_json(tmp, verify.clip_decoding(clip.path))))
+
+
 def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: render.Quality,
-                      narrate_only: list[str] | None) -> tuple[dict, list[Made], Future]:
+                      narrate_only: list[str] | None) -> tuple[dict, list[Made], Future, list[Future]]:
     """Narration and segment clips at once: a segment is ready to render as soon as its voice line is, and `jobs`
     segments are made at a time, the longest ready one first (so a long one never starts last), while the voice
-    goes on with the next lines. Once the voice is done, the soundtrack is made beside the pictures: returned as a
-    future, which the film stage waits for only when it needs it."""
+    goes on with the next lines. Once the voice is done, the soundtrack is made and listened to beside the
+    pictures (heard_soundtrack): returned as a future, which the film stage waits for only when it needs it. Each
+    clip's picture is decoded as soon as it is made (clip_decoding, futures too), so the film's decode check is
+    done by the time the last one is."""
     by_id = {s.id: s for s in storyboard}
     futures: dict[str, Future] = {}
     ready, ready_lock = [], threading.Lock()
+    decoder = ThreadPoolExecutor(1, thread_name_prefix="decode")
+    decodings: list[Future] = []
     with progress() as bars, render.scene_workers(settings) as workers, \
             ThreadPoolExecutor(settings.video.jobs) as pool:
         task = bars.add_task("segments", total=len(storyboard))
@@ -194,7 +204,9 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
             with ready_lock:
                 _, _, seg, timing = heapq.heappop(ready)
             try:
-                futures[seg.id].set_result(make_segment(seg, timing, settings, quality, workers))
+                clip = make_segment(seg, timing, settings, quality, workers)
+                decodings.append(decoder.submit(clip_decoding, clip))
+                futures[seg.id].set_result(clip)
             except BaseException as err:
                 futures[seg.id].set_exception(err)
             bars.advance(task)
@@ -212,12 +224,13 @@ def narrate_and_build(storyboard: list[Segment], settings: Settings, quality: re
                              on_ready=lambda entry: entry["id"] in by_id and start(by_id[entry["id"]], entry))
         timings = {**timings, "segments": [t for t in timings["segments"] if t["id"] in by_id]}
         # every segment's length is known now: the film's sound is made while the pictures are drawn
-        sound = in_background("soundtrack", soundtrack, storyboard, timings, settings)
+        sound = in_background("soundtrack", heard_soundtrack, storyboard, timings, settings)
         missing = [s.id for s in storyboard if s.id not in futures]
         if missing:
             raise UserError(f"{rel(NARRATION_DIR / 'timings.json')}: no narration for segment '{missing[0]}'")
         clips = [futures[s.id].result() for s in storyboard]
-    return timings, clips, sound
+    decoder.shutdown(wait=False)
+    return timings, clips, sound, decodings
 
 
 def in_background(name: str, fn, *args) -> Future:
@@ -245,6 +258,19 @@ def soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> 
     return Made(made_once(cached("soundtrack", key, ".m4a"), make), key)
 
 
+def heard_soundtrack(storyboard: list[Segment], timings: dict, settings: Settings) -> tuple[Made, dict]:
+    """The soundtrack, and what verification hears of it (verify.listen_ahead), listened to as soon as it is made
+    (while the pictures are drawn) and kept by what was heard and how: an edit that leaves the sound alone is not
+    listened to again."""
+    sound, placements = soundtrack(storyboard, timings, settings), film_placements(storyboard, timings, settings)
+    key = content_hash("heard-v1", sound.key, [asdict(p) for p in placements], timings["segments"],
+                       [s.__dict__ for s in storyboard], settings.music.__dict__, settings.video.fps,
+                       ROOT / "pipeline" / "verify.py", ROOT / "pipeline" / "ffmpeg.py")      # how it listens
+    heard = made_once(cached("heard", key, ".json"), lambda out: write_json(
+        out, verify.listen_ahead(sound.path, placements, timings, settings, storyboard)))
+    return sound, read_json(heard)
+
+
 def film_placements(storyboard: list[Segment], timings: dict, settings: Settings) -> list[assemble.Placement]:
     """Where each segment sits in the film: its narration's length (or its own), in whole frames, in order."""
     lengths = segment_lengths(storyboard, timings)
@@ -258,17 +284,18 @@ def film_bed(storyboard: list[Segment], timings: dict, settings: Settings) -> Pa
 
 
 def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: Settings,
-         sound: Future) -> dict:
+         sound: Future, decodings: list[Future]) -> dict:
     """Join the clips' picture (while the soundtrack may still be in the making), put it under the soundtrack, then
     write captions, YouTube text, thumbnail, GIF, and verify all. The film and its companions are keyed like every
-    stage: an unchanged film with a passing report is left as it is."""
+    stage: an unchanged film with a passing report is left as it is. `decodings` are the clips' decode checks
+    (clip_decoding), as futures."""
     placements = film_placements(storyboard, timings, settings)
     picture_key = content_hash("picture-v1", [c.key for c in clips], settings.video.__dict__,
                                settings.music.tail_seconds)
     picture = made_once(cached("picture", picture_key), lambda out: assemble.join_picture(
         [c.path for c in clips], placements, out, settings, CACHE / "tail"))
     film_seconds = sum(p.seconds for p in placements) + settings.music.tail_seconds
-    sound = sound.result()              # its fault, if any, is this stage's (one line, not a thread's traceback)
+    sound, heard = sound.result()       # its fault, if any, is this stage's (one line, not a thread's traceback)
     key = content_hash("film-v4", picture_key, sound.key)
     companions = [SRT, VTT, metadata.YOUTUBE_MD, metadata.THUMBNAIL, GIF]
     report_key = content_hash("companions-v1", key, timings["segments"], [s.__dict__ for s in storyboard],
@@ -277,9 +304,12 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
         report = read_json(verify.REPORT)
         if report.get("key") == report_key and report.get("ok"):
             return report
-    # the sound is listened to, and the picture decoded, while the film is muxed and its companions written
-    heard = in_background("listen", verify.listen_ahead, sound.path, placements, timings, settings, storyboard)
-    decoded = in_background("decode", verify.decode_check, picture, placements, film_seconds, verify.REPORT)
+    # the picture is decoded (what the clips' decodings left), and the GIF cut from its segment's clip (made again
+    # only when that changed), while the film is muxed and its companions written
+    decoded = in_background("decode", decode_picture, picture, placements, film_seconds, decodings)
+    gif = next(((c, p.seconds) for c, p in zip(clips, placements) if p.id == GIF_SEGMENT), None)
+    gif_made = gif and in_background("gif", made_keyed, GIF, content_hash("gif-v2", gif[0].key),
+                                     lambda out: metadata.make_gif(gif[0].path, out, 0.0, gif[1]))
 
     def join(out: Path) -> None:
         console.print("[bold]film[/] the picture under the soundtrack…")
@@ -292,14 +322,19 @@ def film(clips: list[Made], storyboard: list[Segment], timings: dict, settings: 
     metadata.youtube_md(settings, found, metadata.YOUTUBE_MD)
     made_keyed(metadata.THUMBNAIL, content_hash("thumbnail-v1", ASSETS / "thumbnail.svg"),
                lambda out: metadata.thumbnail(ASSETS / "thumbnail.svg", out))
-    gif_seg = next((p for p in placements if p.id == GIF_SEGMENT), None)
-    if gif_seg:                         # made again only when its segment changed
-        made_keyed(GIF, content_hash("gif-v1", [c.key for s, c in zip(storyboard, clips) if s.id == GIF_SEGMENT]),
-                   lambda out: metadata.make_gif(FILM, out, gif_seg.start, gif_seg.seconds))
+    if gif_made:
+        gif_made.result()
     report = verify.verify(FILM, placements, timings, found, cues, settings, storyboard, verify.REPORT, companions,
-                           heard=heard.result(), decoded_ahead=decoded.result())
+                           heard=heard, decoded_ahead=decoded.result())
     write_json(verify.REPORT, {**report, "key": report_key})
     return report
+
+
+def decode_picture(picture: Path, placements: list[assemble.Placement], seconds: float,
+                   decodings: list[Future]) -> dict:
+    """The decode check of the film's picture: its segments' stretches are the clips decoded already."""
+    known = {digest: found for decoding in decodings for digest, found in decoding.result().items()}
+    return verify.decode_check(picture, placements, seconds, verify.REPORT, known)
 
 
 def render_film(quick: bool = False, quality: render.Quality | None = None, only: list[str] | None = None) -> dict:
@@ -311,9 +346,9 @@ def render_film(quick: bool = False, quality: render.Quality | None = None, only
     ensure_recording(quick)
     from pipeline.companion import build_companion
     page = in_background("companion", build_companion, settings)      # it reads the recording only
-    timings, clips, sound = narrate_and_build(storyboard, settings, quality,
-                                              [s.id for s in storyboard if s.narrated] if only else None)
-    report = film(clips, storyboard, timings, settings, sound)
+    timings, clips, sound, decodings = narrate_and_build(storyboard, settings, quality,
+                                                         [s.id for s in storyboard if s.narrated] if only else None)
+    report = film(clips, storyboard, timings, settings, sound, decodings)
     page.result()
     return report
 

@@ -203,7 +203,8 @@ def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
     """A digest of each stretch [cuts[k], cuts[k + 1]) of a file's video packets (by presentation time, the last to
     the end), with the stream's codec setup: two stretches with the same digest decode alike. Each packet's
     timestamps count from its stretch's first, so a segment that only moved (an earlier one got longer) keeps its
-    digest."""
+    digest; its duration, which the decoder does not read, is left out (a join stretches a clip's last packet to
+    the clip's length)."""
     setup, lines = packets(path, "v")
     base = Fraction(next(line.split(":", 1)[1].strip() for line in setup if line.startswith("#tb")))
     fields = [line.split(",") for line in lines]         # stream, dts, pts, duration, size, md5
@@ -215,7 +216,7 @@ def stretch_digests(path: Path, cuts: list[float]) -> list[str]:
     stretches = [hashlib.sha256("\n".join(setup).encode()) for _ in cuts]
     for k, f in zip(stretch_of, fields):
         o = origin[k]
-        stretches[k].update(f"{int(f[1]) - o},{int(f[2]) - o},{','.join(f[3:])}\n".encode())
+        stretches[k].update(f"{int(f[1]) - o},{int(f[2]) - o},{','.join(f[4:])}\n".encode())
     return [h.hexdigest() for h in stretches]
 
 

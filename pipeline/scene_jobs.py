@@ -21,7 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from core.context import CONTEXT_VAR, ERROR_VAR, LAYOUT_VAR, read_context
+from core.errors import UserError
 from pipeline.ffmpeg import FILM_PIX_FMT, FILM_SCALER, TIMESCALE, x264_options
+
+BAND_PAD = 8        # rows of context around converted rows: more than the reach of the scaler's 2:1 chroma filter (4)
+WHOLE_SHARE = 0.7   # a frame changed in more of its rows than this is converted whole (bands cost their context)
 
 
 @dataclass(frozen=True)
@@ -42,26 +46,54 @@ class SceneJob:
 
 
 class FilmEncoder:
-    """One segment's video in the film's format (pipeline.ffmpeg.x264_options), written from RGBA frames."""
+    """One segment's video in the film's format (pipeline.ffmpeg.x264_options), written from RGBA frames. A frame
+    is converted to YUV only in the rows the renderer says changed; the rest is kept from the frame before."""
 
     def __init__(self, job: SceneJob):
         import av
         self.container = av.open(job.video, "w", format="mp4", options={"video_track_timescale": str(TIMESCALE)})
         self.stream = self.container.add_stream("libx264", rate=job.fps, options=x264_options(job.crf, job.fps))
         self.stream.width, self.stream.height, self.stream.pix_fmt = job.width, job.height, FILM_PIX_FMT
-        self.rgb = av.VideoFrame(job.width, job.height, "rgb0")      # opaque frames: the fourth byte is padding
-        plane = self.rgb.planes[0]
-        self.pixels = np.frombuffer(plane, np.uint8).reshape(job.height, plane.line_size)[:, :4 * job.width]
+        self.width, self.height, self.check = job.width, job.height, job.check
+        self.bands: dict[int, RgbBand] = {}      # by height: a frame of so many rows, and its converter
+        self.yuv = None                           # the last frame written, converted
         self.frames = 0
 
-    def write(self, pixels: np.ndarray, repeat: int) -> None:
-        """A frame shown `repeat` times (a wait): converted once, encoded as often as it is shown."""
-        self.pixels[:] = pixels.reshape(self.pixels.shape)
-        yuv = self.rgb.reformat(format=FILM_PIX_FMT, interpolation=FILM_SCALER.upper())
+    def write(self, pixels: np.ndarray, repeat: int, rows: list[tuple[int, int]] | None = None) -> None:
+        """A frame shown `repeat` times (a wait): converted once, encoded as often as it is shown. `rows` are the
+        pixel rows (y0, y1) where it may differ from the frame before (None: anywhere)."""
+        if rows is None or self.yuv is None or sum(y1 - y0 for y0, y1 in rows) > WHOLE_SHARE * self.height:
+            self.yuv = self.band(self.height).convert(pixels)
+        else:
+            for y0, y1 in rows:
+                self.convert_rows(pixels, y0, y1)
+        if self.check:
+            whole = self.band(self.height).convert(pixels)
+            if not all(np.array_equal(plane_array(a)[:, :a.width], plane_array(b)[:, :b.width])
+                       for a, b in zip(whole.planes, self.yuv.planes)):
+                raise UserError(f"scene encoder: frame {self.frames} changed outside the rows the renderer named")
         for _ in range(repeat):
-            yuv.pts = self.frames
+            self.yuv.pts = self.frames
             self.frames += 1
-            self.container.mux(self.stream.encode(yuv))
+            self.container.mux(self.stream.encode(self.yuv))
+
+    def convert_rows(self, pixels: np.ndarray, y0: int, y1: int) -> None:
+        """Convert what changed rows y0…y1 change into the last frame: the chroma rows their filter reaches too,
+        so BAND_PAD rows more each side. That band, with BAND_PAD rows of context each side, is converted alone and
+        copied in. Bands start on multiples of 8 rows, so each chroma row sees the rows it would in the whole frame,
+        with the same dither row."""
+        y0, y1 = max(y0 // 8 * 8 - BAND_PAD, 0), min(-(-y1 // 8) * 8 + BAND_PAD, self.height)
+        top, bottom = max(y0 - BAND_PAD, 0), min(y1 + BAND_PAD, self.height)
+        band = self.band(bottom - top).convert(pixels[top:bottom])
+        for k, (whole, part) in enumerate(zip(self.yuv.planes, band.planes)):
+            shift = 1 if k else 0                   # chroma planes have half the rows
+            a, b, offset = y0 >> shift, -(-y1 >> shift), top >> shift
+            plane_array(whole)[a:b, :whole.width] = plane_array(part)[a - offset:b - offset, :part.width]
+
+    def band(self, height: int) -> RgbBand:
+        if height not in self.bands:
+            self.bands[height] = RgbBand(self.width, height)
+        return self.bands[height]
 
     def close(self) -> None:
         self.container.mux(self.stream.encode(None))
@@ -75,6 +107,27 @@ class FilmEncoder:
             self.container.close()
         except (OSError, FFmpegError):
             pass
+
+
+class RgbBand:
+    """A frame of `height` rows in RGB and its converter to the film's YUV (ffmpeg's scaler, kept from frame to
+    frame, so it is set up once)."""
+
+    def __init__(self, width: int, height: int):
+        import av
+        from av.video.reformatter import VideoReformatter
+        self.frame = av.VideoFrame(width, height, "rgb0")      # opaque frames: the fourth byte is padding
+        self.pixels = plane_array(self.frame.planes[0])[:, :4 * width]
+        self.reformatter = VideoReformatter()
+
+    def convert(self, pixels: np.ndarray):
+        self.pixels[:] = pixels.reshape(self.pixels.shape)
+        return self.reformatter.reformat(self.frame, format=FILM_PIX_FMT, interpolation=FILM_SCALER.upper())
+
+
+def plane_array(plane) -> np.ndarray:
+    """A picture plane's bytes as rows × bytes, with the padding past each row."""
+    return np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)
 
 
 def film_writer(job: SceneJob):
@@ -98,8 +151,8 @@ def film_writer(job: SceneJob):
         def end_animation(self, allow_write: bool = False) -> None:
             pass
 
-        def write_frame(self, pixels, *, repeat: int = 1) -> None:
-            self.encoder.write(pixels, repeat)
+        def write_frame(self, pixels, *, repeat: int = 1, rows: list[tuple[int, int]] | None = None) -> None:
+            self.encoder.write(pixels, repeat, rows)
             self.frame_count += repeat
 
         def finish(self) -> None:

@@ -73,6 +73,12 @@ class Grid:
         r0, r1, c0, c1 = cells.T
         return (table[r1, c1] - table[r0, c1] - table[r1, c0] + table[r0, c0]) > 0
 
+    def row_runs(self, mask: np.ndarray) -> list[tuple[int, int]]:
+        """The pixel rows (y0, y1) of each run of rows with a marked cell."""
+        row = np.concatenate([[False], mask.any(1), [False]])
+        edges = np.flatnonzero(row[1:] != row[:-1])
+        return [(int(self.rows[a]), int(self.rows[b])) for a, b in zip(edges[::2], edges[1::2])]
+
     def runs(self, mask: np.ndarray):
         """The marked cells as pixel rectangles (y0, y1, x0, x1): one per run of a row."""
         for r in np.flatnonzero(mask.any(1)):
@@ -161,39 +167,77 @@ def plain(mob) -> bool:
     return isinstance(mob, VMobject) and not mob.get_background_image()
 
 
+class PathCachingCamera(Camera):
+    """Manim's Camera, keeping each mobject's Cairo path while its points stay as they are: a mobject drawn again
+    unchanged (everything near what moves, anything fading) has its path appended as it was built, not rebuilt
+    curve by curve in Python. A path depends on the points alone, and is kept in frame units (Cairo's user space),
+    so it is right whatever pixels it is drawn into."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paths: dict[int, tuple[np.ndarray, object]] | None = {}    # by id: the points and their path
+        self.check = False       # build every kept path again, and fail where it differs
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        points, kept = vmobject.points, self.paths and self.paths.get(id(vmobject))
+        if kept and kept[0].shape == points.shape and np.array_equal(kept[0], points):
+            if self.check:
+                super().set_cairo_context_path(ctx, vmobject)
+                if list(ctx.copy_path()) != list(kept[1]):
+                    raise UserError(f"scene renderer: the kept path of a {type(vmobject).__name__} is not the one "
+                                    "its points make")
+            ctx.new_path()
+            ctx.append_path(kept[1])
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        if self.paths is not None and len(points):     # (no points: Manim leaves the path before, keep nothing)
+            self.paths[id(vmobject)] = points.copy(), ctx.copy_path()
+        return self
+
+
 class DirtyRectRenderer(CairoRenderer):
-    """CairoRenderer drawing each frame of a play only where something moves, and handing frames to the writer
-    without Manim's copy of each (the writer encodes a frame before the next is drawn). With `check`, every such
-    frame is drawn again the way Manim draws it, and a difference is an error."""
+    """CairoRenderer drawing each frame of a play only where something moves (with PathCachingCamera), and
+    handing frames to the writer without Manim's copy of each (the writer encodes a frame before the next is
+    drawn), with the rows they may have changed in since the last (`add_frame`). With `check`, every such frame is
+    drawn again the way Manim draws it, and every kept path built again; a difference is an error."""
 
     def __init__(self, *args, check: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.check = check
+        super().__init__(*args, camera_class=PathCachingCamera, **kwargs)
+        self.check = self.camera.check = check
         self.play_image: Play | None = None
         self.shown: np.ndarray | None = None     # cells where the camera's pixels differ from the play's image
+        self.changed: np.ndarray | None = None   # cells whose pixels changed since the last frame written (None: any)
 
     def save_static_frame_data(self, scene, static_mobjects):
         self.play_image = None
         image = super().save_static_frame_data(scene, static_mobjects)
         play = Play(self, scene, static_mobjects)
-        self.play_image, self.shown = (play if play.drawable else None), None
+        self.play_image, self.shown, self.changed = (play if play.drawable else None), None, None
         return image
 
     def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs):
         if self.skip_animations and not ignore_skipping:
             return
         if self.play_image is not None and mobjects is scene.moving_mobjects and include_submobjects and not kwargs:
+            before = self.shown
             self.shown = self.play_image.draw(self.camera, mobjects, self.shown)
             if self.shown is not None:
+                # the pixels changed only where they differed from the image before or do now
+                if before is None or self.changed is None:
+                    self.changed = None
+                else:
+                    self.changed |= before | self.shown
                 if self.check:
                     self.compare(scene, mobjects)
                 return
-        self.shown = None
+        self.shown = self.changed = None
         super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
 
     def compare(self, scene, mobjects) -> None:
-        ours = self.camera.pixel_array.copy()
+        ours, kept = self.camera.pixel_array.copy(), self.camera.paths
+        self.camera.paths = None                    # Manim's drawing, every path built afresh
         super().update_frame(scene, mobjects)
+        self.camera.paths = kept
         differ = np.flatnonzero((ours != self.camera.pixel_array).any(-1))
         if len(differ):
             y, x = divmod(int(differ[0]), self.camera.pixel_width)
@@ -203,3 +247,13 @@ class DirtyRectRenderer(CairoRenderer):
     def render(self, scene, time, moving_mobjects=None) -> None:
         self.update_frame(scene, moving_mobjects)
         self.add_frame(self.camera.pixel_array)
+
+    def add_frame(self, frame: np.ndarray, num_frames: int = 1) -> None:
+        """Manim's add_frame, telling the writer which pixel rows may differ from the frame it was handed last:
+        `write_frame(frame, repeat=, rows=[(y0, y1), …] or None for any)`, so it converts only those."""
+        if self.skip_animations:
+            return
+        self.time += num_frames / self.camera.frame_rate
+        rows = None if self.changed is None or self.play_image is None else self.play_image.grid.row_runs(self.changed)
+        self.file_writer.write_frame(frame, repeat=num_frames, rows=rows)
+        self.changed = np.zeros(GRID, bool)

@@ -365,6 +365,14 @@ def decode_check(film: Path, placements: list[Placement], seconds: float, report
             "errors": errors[:DECODE_ERRORS_KEPT]}
 
 
+def clip_decoding(clip: Path) -> dict:
+    """A segment clip's picture decoded as soon as the clip is made, as decode_check's stretches ({digest: {count,
+    errors}}): the film's stretch with the same packets is then known (`known`) and not decoded at the end."""
+    digest, = stretch_digests(clip, [0.0])
+    errors, = decode_errors([decode_command(clip, "v")], 1)
+    return {digest: {"count": len(errors), "errors": errors[:DECODE_ERRORS_KEPT]}}
+
+
 # --- the whole film ---------------------------------------------------------------------------------------------------
 
 def narration_wavs(timings: dict, narration_dir: Path) -> dict[str, Path]:

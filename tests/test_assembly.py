@@ -61,7 +61,7 @@ def test_the_meter_summary_is_read():
 
 def test_the_picture_is_joined_by_copy_and_the_film_is_web_ready(tmp_path):
     picture = " ".join(assemble.picture_command(tmp_path / "list.ffconcat", tmp_path / "picture.mp4"))
-    assert f"-f concat -safe 0 -i {tmp_path / 'list.ffconcat'} -map 0:v -c copy" in picture
+    assert f"-f concat -safe 0 -auto_convert 0 -i {tmp_path / 'list.ffconcat'} -map 0:v -c copy" in picture
     film = " ".join(assemble.film_command(tmp_path / "picture.mp4", tmp_path / "sound.m4a", tmp_path / "f.mp4"))
     assert "-movflags +faststart" in film and "-c copy" in film and "-map 0:v -map 1:a" in film
     assert f"-i {tmp_path / 'picture.mp4'} -i {tmp_path / 'sound.m4a'}" in film

@@ -21,7 +21,7 @@ from core.recordings import RECORDING_FILES, load_recording
 from core.settings import MusicSettings, Settings, VideoSettings
 from core.storyboard import load_storyboard
 from pipeline import render, verify
-from pipeline.assemble import Placement
+from pipeline.assemble import Placement, concat_list, picture_command
 from pipeline.common import made_once
 from pipeline.ffmpeg import decode_mono_reporting
 
@@ -64,11 +64,10 @@ SEGMENTS = [Placement("01-title", 0.0, 2.0), Placement("02-hook", 2.0, 2.0), Pla
 
 
 def joined(clips: list[Path], out: Path) -> Path:
-    """A film as the film stage joins one: segment clips, each starting on a keyframe, by stream copy."""
+    """A film's picture as the film stage joins one: segment clips, each starting on a keyframe, by stream copy."""
     listing = out.with_suffix(".txt")
-    listing.write_text("".join(f"file '{c}'\n" for c in clips))
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listing, "-c", "copy", out],
-                   check=True)
+    listing.write_text(concat_list(clips))
+    subprocess.run(picture_command(listing, out), check=True)
     return out
 
 
@@ -134,6 +133,21 @@ def test_verification_decodes_only_the_segments_it_has_not_seen(film, tmp_path):
     ahead = first["stretches"]
     assert verify.decode_check(film, SEGMENTS, 6.0, tmp_path / "none.json", ahead)["decoded"] == 0
     assert verify.decode_check(bad, SEGMENTS, 6.0, tmp_path / "none.json", ahead)["count"] > 0
+
+
+def test_the_clips_decoded_as_they_are_made_are_the_films_stretches(film, tmp_path):
+    """The render decodes each clip as soon as it is made; the join copies their packets as they are, so those
+    decodings stand for the film's stretches and the film stage decodes nothing more, while a damaged clip is
+    caught when it is decoded."""
+    d = tmp_path / "edit"
+    d.mkdir()
+    clips = [sorted(film.parent.glob("[0-9].mp4"))[0],
+             clip(d / "new.mp4", 2.0, width=640, height=360, preset="ultrafast", color="navy")]
+    edited = joined([clips[0], clips[1], clips[0]], d / "edited.mp4")
+    known = {**verify.clip_decoding(clips[0]), **verify.clip_decoding(clips[1])}
+    assert verify.decode_check(edited, SEGMENTS, 6.0, tmp_path / "none.json", known)["decoded"] == 0
+    bad = damaged(clips[1], d / "bad.mp4", 0.5)
+    assert sum(found["count"] for found in verify.clip_decoding(bad).values()) > 0
 
 
 def test_verify_fails_a_film_that_does_not_decode(film, tmp_path):
