@@ -75,17 +75,19 @@ class Grid:
 
     def row_runs(self, mask: np.ndarray) -> list[tuple[int, int]]:
         """The pixel rows (y0, y1) of each run of rows with a marked cell."""
-        row = np.concatenate([[False], mask.any(1), [False]])
-        edges = np.flatnonzero(row[1:] != row[:-1])
-        return [(int(self.rows[a]), int(self.rows[b])) for a, b in zip(edges[::2], edges[1::2])]
+        return [(int(self.rows[a]), int(self.rows[b])) for a, b in true_runs(mask.any(1))]
 
     def runs(self, mask: np.ndarray):
         """The marked cells as pixel rectangles (y0, y1, x0, x1): one per run of a row."""
         for r in np.flatnonzero(mask.any(1)):
-            row = np.concatenate([[False], mask[r], [False]])
-            edges = np.flatnonzero(row[1:] != row[:-1])
-            for a, b in zip(edges[::2], edges[1::2]):
+            for a, b in true_runs(mask[r]):
                 yield self.rows[r], self.rows[r + 1], self.cols[a], self.cols[b]
+
+
+def true_runs(flags: np.ndarray) -> zip:
+    """Each run of True in a row of flags, as (start, end), end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], flags, [False]])))
+    return zip(edges[::2], edges[1::2])
 
 
 class Play:

@@ -343,7 +343,7 @@ def decode_check(film: Path, placements: list[Placement], seconds: float, report
     earlier film already holds (an unchanged segment, even one that moved) is not decoded again, nor one the same
     as another, so after a one-segment edit only that segment is, and `just verify` after `just render` decodes no
     picture at all. (The sound is decoded by `listen`.)
-    `known` adds stretches decoded ahead (the render decodes the film's picture while it listens to the sound).
+    `known` adds stretches decoded ahead (the render decodes each clip as it is made, `clip_decoding`).
     Returns {"stretches": {digest: {count, errors}}, "decoded", "count", "errors"}."""
     total = sum(p.seconds for p in placements)
     cuts = [p.start for p in placements] + ([total] if seconds - total > 1e-3 else [])    # (and the tail)
